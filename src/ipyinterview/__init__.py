@@ -1,0 +1,42 @@
+"""AI practice interviews in Jupyter notebooks.
+
+- :class:`InterviewRoom`: the widget (catalogue picker, interview room, events).
+- :class:`Client` and :class:`AsyncClient`: the interviewer API.
+- :mod:`ipyinterview.frames`: reports to pandas DataFrames.
+- :mod:`ipyinterview.server`: the local service, the offline default when no
+  API key is configured.
+"""
+
+from __future__ import annotations
+
+import logging
+
+__version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .client import AsyncClient, Client
+    from .errors import IpyInterviewError
+    from .widget import InterviewRoom
+
+_LAZY = {
+    "AsyncClient": "client",
+    "Client": "client",
+    "InterviewRoom": "widget",
+    "IpyInterviewError": "errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so the service command does not import the widget stack.
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["AsyncClient", "Client", "InterviewRoom", "IpyInterviewError", "__version__"]

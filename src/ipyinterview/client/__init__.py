@@ -1,0 +1,8 @@
+"""Clients of the AI-interviewer API: :class:`Client` and :class:`AsyncClient`."""
+
+from __future__ import annotations
+
+from ._async import AsyncClient
+from ._sync import Client
+
+__all__ = ["AsyncClient", "Client"]

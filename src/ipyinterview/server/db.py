@@ -1,0 +1,204 @@
+"""Storage of the local service: accounts, users, sessions and their turns.
+
+SQLAlchemy Core over SQLite by default (WAL mode, busy timeout), so every
+write of a session is durable as soon as it is acknowledged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("key_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False, default=""),
+    sa.Column("credits", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("account_id", sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("token", sa.String(64), nullable=False, unique=True),
+    sa.Column("name", sa.String(200)),
+    sa.Column("email", sa.String(320)),
+    sa.Column("external_id", sa.String(200)),
+    sa.Column("picture", sa.Text),
+    sa.Column("thumbnail", sa.Text),
+    sa.Column("plan", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("account_id", "external_id"),
+    sa.UniqueConstraint("account_id", "email"),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("account_id", sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("user_id", sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("interview_id", sa.String(100), nullable=False),
+    sa.Column("persona_id", sa.String(32), nullable=False),
+    sa.Column("mode", sa.String(16), nullable=False),
+    sa.Column("grade", sa.String(32)),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("score", sa.Integer),
+    sa.Column("state", sa.JSON, nullable=False),
+    sa.Column("report", sa.JSON),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("completed_at", sa.DateTime(timezone=True)),
+    sa.Column("idempotency_key", sa.String(200)),
+    sa.UniqueConstraint("account_id", "idempotency_key"),
+)
+
+turns = sa.Table(
+    "turns",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("session_id", sa.ForeignKey("sessions.id"), nullable=False, index=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("text", sa.Text, nullable=False, default=""),
+    sa.Column("data", sa.JSON),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def new_id(nbytes: int = 6) -> str:
+    """Return a short random id, URL-safe and lowercase."""
+    return secrets.token_hex(nbytes)
+
+
+def hash_key(key: str) -> str:
+    """Return the stored form of an API key (keys are never stored plain)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def sqlite_url(path: Path | str) -> str:
+    """Return the database URL of an SQLite file."""
+    return f"sqlite:///{Path(path).expanduser().resolve()}"
+
+
+def make_engine(url: str) -> Engine:
+    """Create the engine and the schema; SQLite gets WAL and a busy timeout."""
+    if not url.startswith("sqlite"):
+        engine = sa.create_engine(url, pool_pre_ping=True)
+        metadata.create_all(engine)
+        return engine
+
+    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # The driver's own implicit BEGIN is off: the "begin" hook below emits it.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # A write transaction takes the write lock up front, so a check-then-write
+        # (quota, credits) is atomic and never fails half-way with "locked".
+        write = conn.get_execution_options().get("write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    metadata.create_all(engine)
+    return engine
+
+
+class Store:
+    """The service's database: one method per thing the API does with it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """Yield a connection inside one write transaction, committed on success."""
+        with self.engine.connect() as conn:
+            conn.execution_options(write=True)
+            with conn.begin():
+                yield conn
+
+    def secret(self) -> bytes:
+        """Return the service's signing secret, created on first use."""
+        with self.transaction() as conn:
+            row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "secret")).first()
+            if row is not None:
+                return bytes.fromhex(row.value)
+            value = secrets.token_hex(32)
+            conn.execute(meta.insert().values(key="secret", value=value))
+            return bytes.fromhex(value)
+
+    def create_account(self, *, key: str, credits: int, name: str = "") -> str:
+        """Store a new API account for ``key`` (hashed) and return its id."""
+        account_id = new_id()
+        with self.transaction() as conn:
+            conn.execute(
+                accounts.insert().values(
+                    id=account_id, key_hash=hash_key(key), name=name,
+                    credits=credits, created_at=utcnow(),
+                )
+            )
+        return account_id
+
+    def account_for_key(self, key: str) -> sa.Row[Any] | None:
+        """Return the account of an API key, or None."""
+        with self.engine.connect() as conn:
+            query = sa.select(accounts).where(accounts.c.key_hash == hash_key(key))
+            return conn.execute(query).first()
+
+    def user_for_token(self, token: str) -> sa.Row[Any] | None:
+        """Return the user of a user token, or None."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(users).where(users.c.token == token)).first()
+
+    def session(self, session_id: str) -> sa.Row[Any] | None:
+        """Return a session row, or None."""
+        with self.engine.connect() as conn:
+            query = sa.select(sessions).where(sessions.c.id == session_id)
+            return conn.execute(query).first()
+
+    def turns(self, session_id: str) -> list[dict[str, Any]]:
+        """Return the transcript of a session, oldest first."""
+        with self.engine.connect() as conn:
+            query = sa.select(turns).where(turns.c.session_id == session_id).order_by(turns.c.id)
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def dumps(value: Any) -> str:
+    """Serialise a value to compact JSON (for logs and signatures)."""
+    return json.dumps(value, separators=(",", ":"), sort_keys=True, default=str)

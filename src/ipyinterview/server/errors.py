@@ -1,0 +1,66 @@
+"""Errors the service answers with: JSON, a stable code and what to do next.
+
+Every error body is ``{"status": "failed", "code": ..., "message": ...}``; a
+handler turns FastAPI's own validation and HTTP errors into the same shape.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """An error answered to the caller with its HTTP status and machine code."""
+
+    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.extra = extra
+
+    def body(self) -> dict[str, Any]:
+        """Return the JSON body of the error response."""
+        return {"status": "failed", "code": self.code, "message": self.message, **self.extra}
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:3]:
+        where = ".".join(str(p) for p in error["loc"] if p != "body") or "body"
+        parts.append(f"{where}: {error['msg']}")
+    return "the request is not valid: " + "; ".join(parts)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Answer every error of ``app`` in the service's JSON error shape."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        malformed = any(e["type"] == "json_invalid" for e in exc.errors())
+        error = ApiError(
+            400,
+            "malformed_json" if malformed else "invalid_request",
+            "the body is not valid JSON; send a JSON object"
+            if malformed
+            else _validation_message(exc),
+        )
+        return JSONResponse(error.body(), status_code=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        error = ApiError(exc.status_code, code, str(exc.detail))
+        return JSONResponse(error.body(), status_code=exc.status_code)

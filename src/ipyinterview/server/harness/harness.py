@@ -1,0 +1,84 @@
+"""Run a candidate's Python function against test cases (executed in a child).
+
+Usage: python -I harness.py SPEC.json RESULTS.jsonl
+
+SPEC holds the source, the entry point name and the tests. One JSON line per
+test is appended to RESULTS as soon as the test ends, so a run cut short by a
+limit still reports every test that finished.
+"""
+
+import copy
+import json
+import math
+import sys
+import time
+import traceback
+
+
+def same(got, expected):
+    if isinstance(expected, float) or isinstance(got, float):
+        if isinstance(got, (int, float)) and isinstance(expected, (int, float)):
+            return math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-6)
+        return False
+    if isinstance(expected, list) and isinstance(got, (list, tuple)):
+        return len(got) == len(expected) and all(map(same, got, expected))
+    if isinstance(expected, dict) and isinstance(got, dict):
+        return got.keys() == expected.keys() and all(same(got[k], expected[k]) for k in expected)
+    if isinstance(got, bool) != isinstance(expected, bool):
+        return False
+    return got == expected
+
+
+def trace(err):
+    # Drop the harness's own frame: the candidate sees only their code.
+    tb = err.__traceback__.tb_next if err.__traceback__ else None
+    return "".join(traceback.format_exception(type(err), err, tb))
+
+
+def plain(value):
+    try:
+        json.dumps(value)
+        return value
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def main():
+    spec_path, results_path = sys.argv[1], sys.argv[2]
+    with open(spec_path, encoding="utf-8") as f:
+        spec = json.load(f)
+    out = open(results_path, "a", encoding="utf-8")
+
+    def emit(record):
+        out.write(json.dumps(record) + "\n")
+        out.flush()
+
+    namespace = {"__name__": "solution"}
+    try:
+        exec(compile(spec["code"], "solution.py", "exec"), namespace)
+        func = namespace[spec["entry"]]
+    except KeyError:
+        emit({"fatal": "define a function named %s" % spec["entry"]})
+        return
+    except BaseException as err:
+        emit({"fatal": trace(err)})
+        return
+
+    for index, case in enumerate(spec["tests"]):
+        start = time.perf_counter()
+        try:
+            got = func(*copy.deepcopy(case["args"]))
+        except RecursionError:
+            emit({"index": index, "status": "error", "error": "RecursionError: maximum recursion depth exceeded"})
+            continue
+        except BaseException as err:
+            emit({"index": index, "status": "error", "error": trace(err)})
+            continue
+        ms = (time.perf_counter() - start) * 1000
+        status = "pass" if same(got, case["expected"]) else "fail"
+        emit({"index": index, "status": status, "got": plain(got), "ms": round(ms, 3)})
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

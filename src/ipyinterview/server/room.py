@@ -1,0 +1,263 @@
+"""The interview room: its page and the JSON endpoints the page calls.
+
+The page is opened in an iframe with the user's token in its URL. It never
+relies on cookies (a third-party iframe may not get them): the page receives a
+short-lived room credential, derived from the token it was opened with, and
+sends it in the X-Room-Token header of every call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+
+from . import engine
+from .content import InterviewContent
+from .db import sessions, utcnow
+from .errors import ApiError
+from .runner import LANGUAGES, RunResult, run_tests
+from .sessions import add_turns, session_document
+
+router = APIRouter(prefix="/embed/ai-interviewer", tags=["room"])
+TEMPLATE = Path(__file__).parent / "templates" / "room.html"
+
+
+class RunIn(BaseModel):
+    """Code to run: ``submit`` runs the hidden tests too."""
+
+    language: str = "python"
+    code: str = Field(max_length=100_000)
+    submit: bool = False
+
+
+class AnswerIn(BaseModel):
+    """A message from the candidate."""
+
+    text: str = Field(min_length=1, max_length=20_000)
+
+
+class IntegrityIn(BaseModel):
+    """A signal the room observed: the tab was left, or text was pasted."""
+
+    kind: str = Field(pattern="^(tab|paste)$")
+
+
+def _sign(secret: bytes, session_id: str, expires: int) -> str:
+    message = f"{session_id}.{expires}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def room_token(request: Request, session_id: str) -> str:
+    """Return a room credential for the session, valid for a limited time."""
+    expires = int(time.time()) + request.app.state.settings.room_token_seconds
+    return f"{expires}.{_sign(request.app.state.secret, session_id, expires)}"
+
+
+def _check_room_token(request: Request, session_id: str, token: str | None) -> None:
+    expires, _, signature = (token or "").partition(".")
+    ok = expires.isdigit() and hmac.compare_digest(
+        signature, _sign(request.app.state.secret, session_id, int(expires))
+    )
+    if not ok:
+        raise ApiError(401, "invalid_room_token", "reload the room from its embed URL")
+    if int(expires) < time.time():
+        raise ApiError(401, "room_token_expired", "the room was open too long; reload it")
+
+
+def _session(request: Request, session_id: str, room_token: str | None) -> Any:
+    _check_room_token(request, session_id, room_token)
+    row = request.app.state.store.session(session_id)
+    if row is None:
+        raise ApiError(404, "session_not_found", f"no session {session_id!r}")
+    return row
+
+
+def _content(request: Request, row: Any) -> InterviewContent:
+    return request.app.state.library.interviews[row.interview_id]
+
+
+RoomToken = Annotated[str | None, Header(alias="X-Room-Token")]
+
+
+def _page(title: str, config: dict[str, Any] | None, status: int) -> HTMLResponse:
+    body = TEMPLATE.read_text(encoding="utf-8")
+    data = json.dumps(config or {}).replace("<", "\\u003c")
+    body = body.replace("{{title}}", html.escape(title)).replace("{{config}}", data)
+    return HTMLResponse(body, status_code=status)
+
+
+@router.get("/{session_id}", name="room_page", response_class=HTMLResponse)
+def room_page(
+    request: Request,
+    session_id: str,
+    user_api_token: Annotated[str | None, Query(alias="userApiToken")] = None,
+    interview_events: Annotated[str | None, Query(alias="interviewEvents")] = None,
+) -> HTMLResponse:
+    """Serve the room for the session's own user (token in the URL)."""
+    store = request.app.state.store
+    user = store.user_for_token(user_api_token) if user_api_token else None
+    row = store.session(session_id)
+    if user is None:
+        error = "This room link has no valid userApiToken. Open it from your application."
+        return _page("Interview room", {"error": error}, 401)
+    if row is None or row.user_id != user.id:
+        error = "This interview does not exist for this user. Start a new one."
+        return _page("Interview room", {"error": error}, 404)
+    config = {
+        "sessionId": session_id,
+        "roomToken": room_token(request, session_id),
+        "events": interview_events == "true",
+        "api": str(request.url_for("room_page", session_id=session_id)),
+        "assets": str(request.url_for("static", path="")),
+    }
+    return _page(_content(request, row).title, config, 200)
+
+
+def _room_state(request: Request, row: Any) -> dict[str, Any]:
+    content = _content(request, row)
+    problem = None
+    if content.problem is not None:
+        languages = [lang for lang in LANGUAGES if lang in content.problem.starter]
+        problem = {
+            "title": content.problem.title,
+            "statement": content.problem.statement,
+            "languages": languages,
+            "starter": {lang: content.problem.starter[lang] for lang in languages},
+            "tests": [t.model_dump() for t in content.problem.tests.visible],
+            "hiddenCount": len(content.problem.tests.hidden),
+        }
+    persona = request.app.state.library.persona(row.persona_id)
+    turns = [
+        {"role": t["role"], "kind": t["kind"], "text": t["text"], "data": t["data"]}
+        for t in request.app.state.store.turns(row.id)
+    ]
+    return {
+        "session": session_document(row),
+        "interview": {
+            "id": content.id, "title": content.title, "kind": content.kind,
+            "mins": content.mins, "skills": content.skills, "problem": problem,
+        },
+        "persona": persona.to_wire() if persona else None,
+        "turns": turns,
+        "code": row.state.get("code"),
+        "done": engine.current_item(row.state) is None,
+    }
+
+
+def _update(request: Request, session_id: str, step: Any) -> Any:
+    """Apply ``step(state, content)`` to the session atomically; persist its turns."""
+    store = request.app.state.store
+    with store.transaction() as conn:
+        row = conn.execute(sa.select(sessions).where(sessions.c.id == session_id)).one()
+        if row.status == "completed":
+            raise ApiError(409, "session_completed", "this interview is finished")
+        state = dict(row.state)
+        new_turns = step(state, _content(request, row))
+        add_turns(conn, session_id, new_turns)
+        conn.execute(sessions.update().where(sessions.c.id == session_id).values(state=state))
+        return conn.execute(sa.select(sessions).where(sessions.c.id == session_id)).one()
+
+
+@router.get("/{session_id}/state")
+def room_state(request: Request, session_id: str, x_room_token: RoomToken = None) -> Any:
+    """Return the room's state, starting the interview on first load."""
+    row = _session(request, session_id, x_room_token)
+    if row.status == "active" and not row.state.get("started"):
+        row = _update(request, session_id, lambda state, content: engine.start(content, state))
+    return _room_state(request, row)
+
+
+def _run(content: InterviewContent, body: RunIn, *, hidden: bool) -> RunResult:
+    problem = content.problem
+    if problem is None:
+        raise ApiError(400, "no_problem", "this interview has no code to run")
+    if body.language not in problem.starter:
+        languages = ", ".join(problem.starter)
+        raise ApiError(400, "unknown_language", f"choose one of: {languages}")
+    tests = [(t, False) for t in problem.tests.visible]
+    if hidden:
+        tests += [(t, True) for t in problem.tests.hidden]
+    return run_tests(body.code, language=body.language, entry=problem.entry[body.language],
+                     tests=tests)
+
+
+@router.post("/{session_id}/run")
+async def room_run(
+    request: Request, session_id: str, body: RunIn, x_room_token: RoomToken = None
+) -> Any:
+    """Run the code against the visible tests (and the hidden ones on submit)."""
+    row = _session(request, session_id, x_room_token)
+    run = await run_in_threadpool(_run, _content(request, row), body, hidden=body.submit)
+    row = await run_in_threadpool(
+        _update, request, session_id,
+        lambda state, content: engine.on_run(content, state, run, body.code),
+    )
+    return {"run": run.to_dict(), "state": _room_state(request, row)}
+
+
+@router.post("/{session_id}/answer")
+def room_answer(
+    request: Request, session_id: str, body: AnswerIn, x_room_token: RoomToken = None
+) -> Any:
+    """Record the candidate's message; the interviewer answers."""
+    _session(request, session_id, x_room_token)
+    row = _update(
+        request, session_id, lambda state, content: engine.on_answer(content, state, body.text)
+    )
+    return _room_state(request, row)
+
+
+@router.post("/{session_id}/integrity")
+def room_integrity(
+    request: Request, session_id: str, body: IntegrityIn, x_room_token: RoomToken = None
+) -> Any:
+    """Count a tab switch or a paste for the report's integrity signals."""
+    _session(request, session_id, x_room_token)
+    key = "tabSwitches" if body.kind == "tab" else "pastes"
+
+    def count(state: dict[str, Any], _content: InterviewContent) -> list[Any]:
+        state["integrity"] = {**state["integrity"], key: state["integrity"][key] + 1}
+        return []
+
+    _update(request, session_id, count)
+    return {"status": "success"}
+
+
+@router.post("/{session_id}/finish")
+def room_finish(request: Request, session_id: str, x_room_token: RoomToken = None) -> Any:
+    """Grade the session and store its report; finishing twice changes nothing."""
+    row = _session(request, session_id, x_room_token)
+    if row.status == "completed":
+        return _room_state(request, row)
+    content = _content(request, row)
+    code = row.state.get("code")
+    final = None
+    if content.problem is not None and code:
+        final = _run(content, RunIn(language=code["language"], code=code["source"]), hidden=True)
+
+    store = request.app.state.store
+    with store.transaction() as conn:
+        current = conn.execute(sa.select(sessions).where(sessions.c.id == session_id)).one()
+        if current.status != "completed":
+            report = engine.report(content, current.state, current.persona_id, final)
+            add_turns(conn, session_id, [{"role": "system", "kind": "finish", "text": "",
+                                          "data": {"score": report["score"]}}])
+            conn.execute(
+                sessions.update().where(sessions.c.id == session_id).values(
+                    status="completed", score=report["score"], report=report,
+                    completed_at=utcnow(),
+                )
+            )
+        row = conn.execute(sa.select(sessions).where(sessions.c.id == session_id)).one()
+    return _room_state(request, row)

@@ -1,0 +1,219 @@
+"""Run candidate code against a problem's tests in a limited child process.
+
+Each run gets a scratch directory, a scrubbed environment, its own process
+group and limits on CPU time, wall time, memory, output and file size. The
+child reports each test as it finishes, so a run cut short by a limit still
+reports the tests that completed and marks the rest ``timeout``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .content import TestCase
+
+logger = logging.getLogger(__name__)
+
+HARNESS = Path(__file__).parent / "harness"
+LANGUAGES = ("python", "javascript")
+Status = Literal["pass", "fail", "error", "timeout"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one run (all tests of one submission)."""
+
+    wall_seconds: float = 5.0
+    cpu_seconds: int = 5
+    memory_bytes: int = 512 * 1024 * 1024
+    output_bytes: int = 64 * 1024
+    file_bytes: int = 1024 * 1024
+
+
+@dataclass
+class TestResult:
+    """The outcome of one test case."""
+
+    __test__ = False  # not a pytest class
+
+    index: int
+    hidden: bool
+    status: Status
+    args: list[Any] | None = None
+    expected: Any = None
+    got: Any = None
+    error: str | None = None
+    ms: float | None = None
+
+
+@dataclass
+class RunResult:
+    """The outcome of running code against a list of tests."""
+
+    language: str
+    results: list[TestResult] = field(default_factory=list)
+    output: str = ""
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> int:
+        """Return how many tests passed."""
+        return sum(r.status == "pass" for r in self.results)
+
+    @property
+    def total(self) -> int:
+        """Return how many tests ran or should have."""
+        return len(self.results)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as JSON-ready data, hidden tests' data withheld."""
+        data = asdict(self)
+        for item in data["results"]:
+            if item["hidden"]:
+                item.update(args=None, expected=None, got=None, error=None)
+        data.update(passed=self.passed, total=self.total)
+        return data
+
+
+def _command(language: str, spec: Path, results: Path) -> list[str]:
+    if language == "python":
+        return [sys.executable, "-I", str(HARNESS / "harness.py"), str(spec), str(results)]
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("JavaScript needs Node.js on the service's machine (node)")
+    return [node, "--max-old-space-size=256", str(HARNESS / "harness.js"), str(spec), str(results)]
+
+
+def _limit_child(limits: Limits, language: str) -> None:
+    # Runs in the child between fork and exec: its own process group, then limits.
+    os.setsid()
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.output_bytes, limits.output_bytes))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if language == "python":
+        # V8 reserves far more address space than it uses; node gets a heap cap.
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+def _read_results(path: Path) -> tuple[dict[int, dict[str, Any]], str | None]:
+    records: dict[int, dict[str, Any]] = {}
+    fatal = None
+    if not path.exists():
+        return records, fatal
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if "fatal" in record:
+            fatal = str(record["fatal"])
+        elif isinstance(record.get("index"), int):
+            records[record["index"]] = record
+    return records, fatal
+
+
+def _read_output(path: Path, cap: int) -> tuple[str, bool]:
+    """Return the run's output and whether it reached the cap."""
+    with path.open("rb") as f:
+        data = f.read(cap)
+    flooded = len(data) >= cap
+    text = data.decode("utf-8", errors="replace")
+    if flooded:
+        text += "\n[output cut: the run printed more than the limit allows]"
+    return text, flooded
+
+
+def run_tests(
+    code: str,
+    *,
+    language: str,
+    entry: str,
+    tests: list[tuple[TestCase, bool]],
+    limits: Limits | None = None,
+) -> RunResult:
+    """Run ``code`` against ``tests`` (each a case and whether it is hidden).
+
+    Raises:
+        ValueError: the language is not one this runner supports.
+    """
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    limits = limits or Limits()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="ipyinterview-run-") as scratch:
+        folder = Path(scratch)
+        spec, results, output = folder / "spec.json", folder / "results.jsonl", folder / "out.txt"
+        spec.write_text(
+            json.dumps({"code": code, "entry": entry, "tests": [t.model_dump() for t, _ in tests]}),
+            encoding="utf-8",
+        )
+        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": scratch,
+               "PYTHONIOENCODING": "utf-8", "PYTHONDONTWRITEBYTECODE": "1"}
+        with output.open("wb") as out:
+            proc = subprocess.Popen(
+                _command(language, spec, results),
+                cwd=scratch, env=env, stdin=subprocess.DEVNULL, stdout=out,
+                stderr=subprocess.STDOUT, close_fds=True,
+                preexec_fn=lambda: _limit_child(limits, language),  # noqa: PLW1509
+            )
+            timed_out = False
+            try:
+                proc.wait(timeout=limits.wall_seconds)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+            # The group may hold children the code started; none may outlive the run.
+            _kill_group(proc)
+
+        records, fatal = _read_results(results)
+        text, flooded = _read_output(output, limits.output_bytes)
+    run = RunResult(language=language, output=text, seconds=time.perf_counter() - started)
+    run.error = fatal or _termination_reason(proc.returncode, timed_out, flooded, limits)
+    for index, (case, hidden) in enumerate(tests):
+        record = records.get(index)
+        if record is None:
+            status: Status = "error" if fatal else "timeout"
+            record = {"status": status, "error": fatal or run.error}
+        run.results.append(
+            TestResult(
+                index=index, hidden=hidden, status=record["status"], args=case.args,
+                expected=case.expected, got=record.get("got"), error=record.get("error"),
+                ms=record.get("ms"),
+            )
+        )
+    logger.debug("ran %d tests in %.3fs (%s)", len(tests), run.seconds, language)
+    return run
+
+
+def _termination_reason(
+    code: int | None, timed_out: bool, flooded: bool, limits: Limits
+) -> str | None:
+    if flooded:
+        return f"output limit exceeded ({limits.output_bytes} bytes): print less"
+    if timed_out:
+        return f"time limit exceeded ({limits.wall_seconds:g} s wall clock)"
+    if code == -signal.SIGXCPU or code == -signal.SIGKILL:
+        return f"time limit exceeded ({limits.cpu_seconds} s of CPU)"
+    if code not in (0, None):
+        return f"the program stopped with exit status {code}"
+    return None

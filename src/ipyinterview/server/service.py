@@ -1,0 +1,186 @@
+"""Run the local service: in a background thread, or as a command.
+
+``LocalService`` starts uvicorn on 127.0.0.1 (a free port by default) in a
+daemon thread and stops it cleanly. ``default_service()`` is the one the
+client uses when no API key is configured: started on first use, kept for the
+life of the process, with its database and key under the ipyinterview home.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from .app import create_app
+from .db import sqlite_url
+from .settings import Settings
+
+logger = logging.getLogger(__name__)
+
+#: Credits of an account the service creates for itself.
+DEFAULT_CREDITS = 1_000_000
+
+
+def home() -> Path:
+    """Return the folder of the embedded service's database and key.
+
+    ``IPYINTERVIEW_HOME`` sets it; the default is ``~/.ipyinterview``.
+    """
+    folder = Path(os.environ.get("IPYINTERVIEW_HOME", "~/.ipyinterview")).expanduser()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def new_api_key() -> str:
+    """Return a fresh API key."""
+    return "oc_local_" + secrets.token_urlsafe(24)
+
+
+def ensure_account(settings: Settings, key: str, *, credits: int = DEFAULT_CREDITS) -> None:
+    """Create the API account of ``key`` unless it exists."""
+    from .db import Store, make_engine
+
+    store = Store(make_engine(settings.database_url))
+    try:
+        if store.account_for_key(key) is None:
+            store.create_account(key=key, credits=credits, name="local")
+    finally:
+        store.engine.dispose()
+
+
+class LocalService:
+    """The local service running in a background thread.
+
+    Use it as a context manager, or call :meth:`start` and :meth:`stop`::
+
+        with LocalService() as service:
+            client = Client(api_key=service.api_key, base_url=service.base_url)
+
+    Args:
+        host: address to listen on; keep the loopback default unless the room
+            must be reached from another machine.
+        port: port to listen on; 0 picks a free one.
+        database_url: SQLAlchemy URL; by default an SQLite file in a new
+            temporary folder, unless ``db_path`` is given.
+        db_path: an SQLite file to use (created if missing).
+        api_key: an API key to accept; a new one is created when not given.
+        settings: any other :class:`Settings` fields, by name.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        database_url: str | None = None,
+        db_path: Path | str | None = None,
+        api_key: str | None = None,
+        **settings: Any,
+    ) -> None:
+        if database_url is None:
+            if db_path is None:
+                import tempfile
+
+                db_path = Path(tempfile.mkdtemp(prefix="ipyinterview-")) / "service.db"
+            database_url = sqlite_url(db_path)
+        self.settings = Settings(database_url=database_url, **settings)
+        self.host = host
+        self.port = port
+        self.api_key = api_key or new_api_key()
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        """Return the service's base URL, such as ``http://127.0.0.1:8123``."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def start(self, *, timeout: float = 20.0) -> LocalService:
+        """Start serving and return once the service accepts requests.
+
+        Raises:
+            RuntimeError: the server did not start within ``timeout`` seconds.
+        """
+        if self._thread is not None:
+            return self
+        ensure_account(self.settings, self.api_key)
+        app = create_app(self.settings)
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]},
+            name="ipyinterview-service", daemon=True,
+        )
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the local service did not start on {self.base_url}")
+            time.sleep(0.01)
+        logger.info("local service running at %s", self.base_url)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and wait for the server thread to end."""
+        if self._server is None or self._thread is None:
+            return
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._server = self._thread = None
+
+    def __enter__(self) -> LocalService:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"LocalService(base_url={self.base_url!r})"
+
+
+_default: LocalService | None = None
+_default_lock = threading.Lock()
+
+
+def _default_key(folder: Path) -> str:
+    path = folder / "local-api-key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    key = new_api_key()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(key)
+    return key
+
+
+def default_service() -> LocalService:
+    """Return the process's embedded service, starting it on first use.
+
+    Its database and key live in :func:`home`, so users and finished sessions
+    survive a kernel restart.
+    """
+    global _default
+    with _default_lock:
+        if _default is None:
+            folder = home()
+            service = LocalService(db_path=folder / "local.db", api_key=_default_key(folder))
+            service.start()
+            import atexit
+
+            atexit.register(service.stop)
+            _default = service
+        return _default

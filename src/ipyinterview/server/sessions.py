@@ -1,0 +1,136 @@
+"""Creating sessions (credits, quotas, idempotency) and their wire form."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import sqlalchemy as sa
+
+from . import engine
+from .content import InterviewContent
+from .db import accounts, new_id, sessions, turns, utcnow
+from .errors import ApiError
+
+
+def next_utc_midnight(now: datetime) -> datetime:
+    """Return the start of the next UTC day (when daily quotas reset)."""
+    day = now.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    return day + timedelta(days=1)
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:  # SQLite hands back naive datetimes; they are UTC.
+        value = value.replace(tzinfo=timezone.utc)
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def create_session_row(
+    state: Any,
+    *,
+    account: sa.Row[Any],
+    user: sa.Row[Any],
+    content: InterviewContent,
+    persona_id: str,
+    mode: str,
+    grade: str | None,
+    idempotency_key: str | None,
+) -> sa.Row[Any]:
+    """Create a session, charging credits and quota in one transaction.
+
+    A repeated ``idempotency_key`` returns the session it created first and
+    charges nothing.
+
+    Raises:
+        ApiError: 402 when the account has too few credits; 429 when the
+            user's daily quota is used up.
+    """
+    settings = state.settings
+    now = utcnow()
+    with state.store.transaction() as conn:
+        if idempotency_key:
+            query = sa.select(sessions).where(
+                sessions.c.account_id == account.id,
+                sessions.c.idempotency_key == idempotency_key,
+            )
+            first = conn.execute(query).first()
+            if first is not None:
+                return first
+
+        credits = conn.execute(
+            sa.select(accounts.c.credits).where(accounts.c.id == account.id).with_for_update()
+        ).scalar_one()
+        if credits < settings.session_cost:
+            raise ApiError(
+                402, "insufficient_credits",
+                f"the API account has {credits} credits and a session costs "
+                f"{settings.session_cost}; add credits to the account",
+            )
+
+        quota = settings.plans.get(user.plan)
+        if quota is not None:
+            day_start = next_utc_midnight(now) - timedelta(days=1)
+            used = conn.execute(
+                sa.select(sa.func.count()).select_from(sessions).where(
+                    sessions.c.user_id == user.id, sessions.c.created_at >= day_start
+                )
+            ).scalar_one()
+            if used >= quota:
+                resets = next_utc_midnight(now)
+                raise ApiError(
+                    429, "quota_exceeded",
+                    f"the user's plan {user.plan!r} allows {quota} interview(s) a day and "
+                    f"they are used; it resets at {_iso(resets)}, or assign a bigger plan "
+                    "with PUT /v1/users/plan",
+                    resetsAt=_iso(resets),
+                )
+
+        session_id = new_id()
+        plan = engine.initial_state(content, grade=grade, persona_id=persona_id)
+        conn.execute(
+            accounts.update().where(accounts.c.id == account.id).values(
+                credits=accounts.c.credits - settings.session_cost
+            )
+        )
+        conn.execute(
+            sessions.insert().values(
+                id=session_id, account_id=account.id, user_id=user.id,
+                interview_id=content.id, persona_id=persona_id, mode=mode, grade=grade,
+                status="active", state=plan, created_at=now,
+                idempotency_key=idempotency_key,
+            )
+        )
+        return conn.execute(sa.select(sessions).where(sessions.c.id == session_id)).one()
+
+
+def session_document(row: sa.Row[Any]) -> dict[str, Any]:
+    """Return the wire form of a session, with its report once completed."""
+    doc: dict[str, Any] = {
+        "_id": row.id,
+        "interviewId": row.interview_id,
+        "personaId": row.persona_id,
+        "mode": row.mode,
+        "grade": row.grade,
+        "status": row.status,
+        "userId": row.user_id,
+        "createdAt": _iso(row.created_at),
+    }
+    if row.status == "completed" and row.report is not None:
+        doc["score"] = row.score
+        doc["feedback"] = row.report
+        doc["completedAt"] = _iso(row.completed_at)
+    return {k: v for k, v in doc.items() if v is not None}
+
+
+def add_turns(conn: sa.Connection, session_id: str, items: list[dict[str, Any]]) -> None:
+    """Append turns to a session's transcript."""
+    now = utcnow()
+    for item in items:
+        conn.execute(
+            turns.insert().values(
+                session_id=session_id, role=item["role"], kind=item["kind"],
+                text=item.get("text", ""), data=item.get("data"), created_at=now,
+            )
+        )
