@@ -41,7 +41,9 @@ class ValidationError(IpyInterviewError, ValueError):
 class APIError(IpyInterviewError):
     """Raised when the service could not answer a request as asked."""
 
-    def __init__(self, message: str, *, method: str | None = None, url: str | None = None):
+    def __init__(
+        self, message: str, *, method: str | None = None, url: str | None = None
+    ):
         super().__init__(message)
         self.message = message
         self.method = method

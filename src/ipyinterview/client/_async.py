@@ -11,7 +11,13 @@ import httpx
 
 from ..errors import APIConnectionError, APIError
 from ..models import Catalogue, CreatedSession, Session, User, WireModel
-from ._base import BaseClient, Request, is_loopback, resolve_settings, validate_session_args
+from ._base import (
+    BaseClient,
+    Request,
+    is_loopback,
+    resolve_settings,
+    validate_session_args,
+)
 
 logger = logging.getLogger("ipyinterview.client")
 M = TypeVar("M", bound=WireModel)
@@ -70,15 +76,20 @@ class AsyncClient(BaseClient):
             raise APIConnectionError(
                 "this AsyncClient was used after its event loop closed (or after "
                 "aclose()); create the AsyncClient inside the loop that awaits it",
-                method=request.method, url=request.path,
+                method=request.method,
+                url=request.path,
             ) from err
 
-    async def _send(self, request: Request, model: type[M], key: str | None = None) -> M:
+    async def _send(
+        self, request: Request, model: type[M], key: str | None = None
+    ) -> M:
         attempt = 0
         while True:
             try:
                 response = await self._request(request)
-                logger.debug("%s %s -> %d", request.method, request.path, response.status_code)
+                logger.debug(
+                    "%s %s -> %d", request.method, request.path, response.status_code
+                )
             except httpx.TransportError as err:
                 error: APIError = self._transport_error(request, err)
                 wait = self._retry_wait(request, attempt, None)
@@ -107,7 +118,9 @@ class AsyncClient(BaseClient):
         thumbnail: str | None = None,
     ) -> User:
         """Sync a user of your application; the same external id gives the same user."""
-        request = self._create_user_request(name, email, external_id, picture, thumbnail)
+        request = self._create_user_request(
+            name, email, external_id, picture, thumbnail
+        )
         return await self._send(request, User, "user")
 
     async def set_plan(self, user_token: str, plan: str) -> User:
@@ -124,7 +137,7 @@ class AsyncClient(BaseClient):
         grade: str | None = None,
         idempotency_key: str | None = None,
     ) -> CreatedSession:
-        """Start an interview session for the user (see :meth:`Client.create_session`)."""
+        """Start an interview session (see :meth:`Client.create_session`)."""
         catalogue = await self.catalogue()
         validate_session_args(catalogue, interview_id, persona_id, mode, grade)
         request = self._create_session_request(
@@ -152,6 +165,8 @@ class AsyncClient(BaseClient):
             if session.completed:
                 return session
             if time.monotonic() + delay > deadline:
-                raise TimeoutError(f"session {session_id} was not completed in {timeout} s")
+                raise TimeoutError(
+                    f"session {session_id} was not completed in {timeout} s"
+                )
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)

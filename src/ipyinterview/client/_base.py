@@ -85,7 +85,9 @@ def resolve_settings(
     if timeout is None:
         timeout = C.DEFAULT_TIMEOUT
     elif not isinstance(timeout, httpx.Timeout):
-        timeout = httpx.Timeout(timeout, connect=min(timeout, C.DEFAULT_TIMEOUT.connect or 5))
+        timeout = httpx.Timeout(
+            timeout, connect=min(timeout, C.DEFAULT_TIMEOUT.connect or 5)
+        )
     retries = C.DEFAULT_MAX_RETRIES if max_retries is None else max_retries
     if retries < 0:
         raise ConfigurationError("max_retries must be 0 or more")
@@ -158,15 +160,21 @@ class BaseClient:
     ) -> Request:
         if not name or not email:
             raise ValidationError("a user needs a name and an email")
-        body = {"name": name, "email": email, "externalId": external_id,
-                "picture": picture, "thumbnail": thumbnail}
+        body = {
+            "name": name,
+            "email": email,
+            "externalId": external_id,
+            "picture": picture,
+            "thumbnail": thumbnail,
+        }
         # Syncing a user is idempotent on the service (same externalId/email).
         return Request("POST", "/v1/users", json=_clean(body))
 
     @staticmethod
     def _set_plan_request(user_token: str, plan: str) -> Request:
-        return Request("PUT", "/v1/users/plan", json={"plan": plan},
-                       headers=_user(user_token))
+        return Request(
+            "PUT", "/v1/users/plan", json={"plan": plan}, headers=_user(user_token)
+        )
 
     @staticmethod
     def _create_session_request(
@@ -177,34 +185,48 @@ class BaseClient:
         grade: str | None,
         idempotency_key: str | None,
     ) -> Request:
-        body = {"interviewId": interview_id, "personaId": persona_id, "mode": mode,
-                "grade": grade}
+        body = {
+            "interviewId": interview_id,
+            "personaId": persona_id,
+            "mode": mode,
+            "grade": grade,
+        }
         headers = _user(user_token)
         headers["Idempotency-Key"] = idempotency_key or f"ipyinterview-{uuid.uuid4()}"
-        return Request("POST", "/v1/ai-interviewer/sessions", json=_clean(body),
-                       headers=headers)
+        return Request(
+            "POST", "/v1/ai-interviewer/sessions", json=_clean(body), headers=headers
+        )
 
     @staticmethod
     def _get_session_request(user_token: str, session_id: str) -> Request:
         if not session_id or "/" in session_id:
             raise ValidationError(f"{session_id!r} is not a session id")
-        return Request("GET", f"/v1/ai-interviewer/sessions/{session_id}",
-                       headers=_user(user_token))
+        return Request(
+            "GET",
+            f"/v1/ai-interviewer/sessions/{session_id}",
+            headers=_user(user_token),
+        )
 
     # Retries and responses ---------------------------------------------
 
     def _retry_wait(
         self, request: Request, attempt: int, response: httpx.Response | None
     ) -> float | None:
-        """Return the wait before retrying, or None when the call must not be retried."""
+        """Return the wait before a retry, or None when the call must not be retried."""
         if not request.retryable or attempt >= self.settings.max_retries:
             return None
         if response is not None and response.status_code not in C.RETRY_STATUSES:
             return None
         delay = self._retry_delay(attempt + 1, response)
         status = response.status_code if response is not None else "no response"
-        logger.debug("%s %s: %s, retry %d in %s s", request.method, request.path, status,
-                     attempt + 1, None if delay is None else round(delay, 2))
+        logger.debug(
+            "%s %s: %s, retry %d in %s s",
+            request.method,
+            request.path,
+            status,
+            attempt + 1,
+            None if delay is None else round(delay, 2),
+        )
         return delay
 
     @staticmethod
@@ -213,11 +235,15 @@ class BaseClient:
         if isinstance(err, httpx.TimeoutException):
             return APITimeoutError(
                 f"{where} timed out ({type(err).__name__}); the service may be busy: "
-                "retry, or raise timeout=", method=request.method, url=request.path,
+                "retry, or raise timeout=",
+                method=request.method,
+                url=request.path,
             )
         return APIConnectionError(
             f"{where} could not reach the service ({err}); check base_url and that the "
-            "service is running", method=request.method, url=request.path,
+            "service is running",
+            method=request.method,
+            url=request.path,
         )
 
     # Responses -----------------------------------------------------------
@@ -245,9 +271,10 @@ class BaseClient:
             raise _status_error(response, body, method, url)
         if not isinstance(body, dict):
             raise APIResponseError(
-                f"the service answered {method} {url} with something that is not a JSON "
-                f"object (HTTP {response.status_code}); check base_url",
-                method=method, url=url,
+                f"the service answered {method} {url} with something that is not "
+                f"a JSON object (HTTP {response.status_code}); check base_url",
+                method=method,
+                url=url,
             )
         document = body.get(key, body) if key else body
         try:
@@ -255,7 +282,8 @@ class BaseClient:
         except pydantic.ValidationError as err:
             raise APIResponseError(
                 f"the service's answer to {method} {url} does not match the API: {err}",
-                method=method, url=url,
+                method=method,
+                url=url,
             ) from err
 
 
@@ -291,14 +319,22 @@ def _status_error(
         message = f"{method} {url} answered HTTP {response.status_code}"
     cls = error_for_status(response.status_code)
     return cls(
-        str(message), status_code=response.status_code, code=code,
+        str(message),
+        status_code=response.status_code,
+        code=code,
         body=body if body is not None else response.text,
-        request_id=response.headers.get("x-request-id"), method=method, url=url,
+        request_id=response.headers.get("x-request-id"),
+        method=method,
+        url=url,
     )
 
 
 def validate_session_args(
-    catalogue: Catalogue, interview_id: str, persona_id: str, mode: str, grade: str | None
+    catalogue: Catalogue,
+    interview_id: str,
+    persona_id: str,
+    mode: str,
+    grade: str | None,
 ) -> None:
     """Check a session's arguments against the catalogue before spending credits.
 

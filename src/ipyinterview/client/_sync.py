@@ -10,7 +10,13 @@ import httpx
 
 from ..errors import APIError
 from ..models import Catalogue, CreatedSession, Session, User, WireModel
-from ._base import BaseClient, Request, is_loopback, resolve_settings, validate_session_args
+from ._base import (
+    BaseClient,
+    Request,
+    is_loopback,
+    resolve_settings,
+    validate_session_args,
+)
 
 logger = logging.getLogger("ipyinterview.client")
 M = TypeVar("M", bound=WireModel)
@@ -73,9 +79,14 @@ class Client(BaseClient):
             response: httpx.Response | None = None
             try:
                 response = self._http.request(
-                    request.method, request.path, json=request.json, headers=request.headers
+                    request.method,
+                    request.path,
+                    json=request.json,
+                    headers=request.headers,
                 )
-                logger.debug("%s %s -> %d", request.method, request.path, response.status_code)
+                logger.debug(
+                    "%s %s -> %d", request.method, request.path, response.status_code
+                )
             except httpx.TransportError as err:
                 error: APIError = self._transport_error(request, err)
                 wait = self._retry_wait(request, attempt, None)
@@ -107,7 +118,9 @@ class Client(BaseClient):
         thumbnail: str | None = None,
     ) -> User:
         """Sync a user of your application; the same external id gives the same user."""
-        request = self._create_user_request(name, email, external_id, picture, thumbnail)
+        request = self._create_user_request(
+            name, email, external_id, picture, thumbnail
+        )
         return self._send(request, User, "user")
 
     def set_plan(self, user_token: str, plan: str) -> User:
@@ -142,7 +155,9 @@ class Client(BaseClient):
 
     def get_session(self, user_token: str, session_id: str) -> Session:
         """Return the session, with its report once completed."""
-        return self._send(self._get_session_request(user_token, session_id), Session, "session")
+        return self._send(
+            self._get_session_request(user_token, session_id), Session, "session"
+        )
 
     def wait_for_report(
         self, user_token: str, session_id: str, *, timeout: float = 300.0
@@ -159,11 +174,11 @@ class Client(BaseClient):
             if session.completed:
                 return session
             if time.monotonic() + delay > deadline:
-                raise TimeoutError(f"session {session_id} was not completed in {timeout} s")
+                raise TimeoutError(
+                    f"session {session_id} was not completed in {timeout} s"
+                )
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
 
 
 __all__ = ["Client"]
-
-

@@ -70,7 +70,9 @@ class Catalogue(WireModel):
                 if item.id == interview_id:
                     return item
         known = ", ".join(i.id for i in self.all_interviews()[:8])
-        raise KeyError(f"no interview {interview_id!r} in the catalogue; known: {known}")
+        raise KeyError(
+            f"no interview {interview_id!r} in the catalogue; known: {known}"
+        )
 
     def track_of(self, interview_id: str) -> Track | None:
         """Return the track holding the interview, or None if there is none."""

@@ -81,25 +81,33 @@ def sync_user(request: Request, body: UserIn, account: Account) -> dict[str, Any
     """
     store = get_store(request)
     with store.transaction() as conn:
-        match = users.c.external_id == body.external_id if body.external_id else (
-            users.c.email == body.email
+        match = (
+            users.c.external_id == body.external_id
+            if body.external_id
+            else (users.c.email == body.email)
         )
         query = sa.select(users).where(users.c.account_id == account.id, match)
         row = conn.execute(query).first()
         if row is None:
             conn.execute(
                 users.insert().values(
-                    id=new_id(), account_id=account.id, token=new_id(24), name=body.name,
-                    email=body.email, external_id=body.external_id, picture=body.picture,
-                    thumbnail=body.thumbnail, plan=request.app.state.settings.default_plan,
+                    id=new_id(),
+                    account_id=account.id,
+                    token=new_id(24),
+                    name=body.name,
+                    email=body.email,
+                    external_id=body.external_id,
+                    picture=body.picture,
+                    thumbnail=body.thumbnail,
+                    plan=request.app.state.settings.default_plan,
                     created_at=utcnow(),
                 )
             )
         else:
             conn.execute(
-                users.update().where(users.c.id == row.id).values(
-                    name=body.name, picture=body.picture, thumbnail=body.thumbnail
-                )
+                users.update()
+                .where(users.c.id == row.id)
+                .values(name=body.name, picture=body.picture, thumbnail=body.thumbnail)
             )
         row = conn.execute(query).one()
     return {"status": "success", "user": user_document(row)}
@@ -111,7 +119,8 @@ def set_plan(request: Request, body: PlanIn, user: User) -> dict[str, Any]:
     plans = request.app.state.settings.plans
     if body.plan not in plans:
         raise ApiError(
-            400, "unknown_plan",
+            400,
+            "unknown_plan",
             f"plan {body.plan!r} does not exist; choose one of: {', '.join(plans)}",
         )
     store = get_store(request)
@@ -135,7 +144,9 @@ def create_session(
     if library.persona(body.persona_id) is None:
         known = ", ".join(p.id for p in library.personas)
         raise ApiError(
-            400, "unknown_persona", f"persona {body.persona_id!r} does not exist; use {known}"
+            400,
+            "unknown_persona",
+            f"persona {body.persona_id!r} does not exist; use {known}",
         )
     if body.mode not in MODES:
         raise ApiError(400, "unknown_mode", f"mode must be one of {', '.join(MODES)}")
@@ -143,18 +154,29 @@ def create_session(
     if grades and body.grade not in grades:
         code = "grade_required" if body.grade is None else "unknown_grade"
         raise ApiError(
-            400, code, f"interview {content.id!r} needs a grade, one of: {', '.join(grades)}"
+            400,
+            code,
+            f"interview {content.id!r} needs a grade, one of: {', '.join(grades)}",
         )
 
     row = create_session_row(
-        request.app.state, account=account, user=user, content=content,
-        persona_id=body.persona_id, mode=body.mode,
-        grade=body.grade if grades else None, idempotency_key=idempotency_key,
+        request.app.state,
+        account=account,
+        user=user,
+        content=content,
+        persona_id=body.persona_id,
+        mode=body.mode,
+        grade=body.grade if grades else None,
+        idempotency_key=idempotency_key,
     )
     embed = str(request.url_for("room_page", session_id=row.id))
     return {
         "status": "success",
-        "session": {"_id": row.id, "interviewId": row.interview_id, "status": row.status},
+        "session": {
+            "_id": row.id,
+            "interviewId": row.interview_id,
+            "status": row.status,
+        },
         "embedUrl": embed,
     }
 
@@ -165,7 +187,9 @@ def read_session(request: Request, session_id: str, user: User) -> dict[str, Any
     row = get_store(request).session(session_id)
     if row is None or row.user_id != user.id:
         raise ApiError(
-            404, "session_not_found",
-            f"no session {session_id!r} for this user; check the id and the X-User-Token",
+            404,
+            "session_not_found",
+            f"no session {session_id!r} for this user; "
+            "check the id and the X-User-Token",
         )
     return {"status": "success", "session": session_document(row)}

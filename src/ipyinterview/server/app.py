@@ -33,11 +33,15 @@ class _Headers(BaseHTTPMiddleware):
         super().__init__(app)
         self.csp = "frame-ancestors " + " ".join(frame_ancestors)
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+    async def dispatch(
+        self, request: Request, call_next: RequestResponseEndpoint
+    ) -> Response:
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > MAX_BODY_BYTES:
             error = ApiError(
-                413, "body_too_large", f"the body is over {MAX_BODY_BYTES} bytes; send less"
+                413,
+                "body_too_large",
+                f"the body is over {MAX_BODY_BYTES} bytes; send less",
             )
             return JSONResponse(error.body(), status_code=413)
         response = await call_next(request)

@@ -118,7 +118,9 @@ class InterviewContent(_Strict):
             scored.update(question.skills)
         unknown = scored - set(self.skills)
         if unknown:
-            raise ValueError(f"questions score skills the interview lacks: {sorted(unknown)}")
+            raise ValueError(
+                f"questions score skills the interview lacks: {sorted(unknown)}"
+            )
         return self
 
     @property
@@ -233,7 +235,9 @@ def load_library(folder: Path | str = BUNDLED_CATALOGUE) -> Library:
                 f"({', '.join(sorted(track_ids))})"
             )
         if item.id in seen:
-            raise CatalogueError(f"{path}: field id: {item.id!r} repeats {seen[item.id]}")
+            raise CatalogueError(
+                f"{path}: field id: {item.id!r} repeats {seen[item.id]}"
+            )
         seen[item.id] = path
         interviews.append(item)
     return Library(personas, tracks, interviews)

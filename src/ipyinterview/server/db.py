@@ -115,7 +115,9 @@ def make_engine(url: str) -> Engine:
         metadata.create_all(engine)
         return engine
 
-    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = sa.create_engine(
+        url, connect_args={"timeout": 30, "check_same_thread": False}
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -156,7 +158,9 @@ class Store:
     def secret(self) -> bytes:
         """Return the service's signing secret, created on first use."""
         with self.transaction() as conn:
-            row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "secret")).first()
+            row = conn.execute(
+                sa.select(meta.c.value).where(meta.c.key == "secret")
+            ).first()
             if row is not None:
                 return bytes.fromhex(row.value)
             value = secrets.token_hex(32)
@@ -169,8 +173,11 @@ class Store:
         with self.transaction() as conn:
             conn.execute(
                 accounts.insert().values(
-                    id=account_id, key_hash=hash_key(key), name=name,
-                    credits=credits, created_at=utcnow(),
+                    id=account_id,
+                    key_hash=hash_key(key),
+                    name=name,
+                    credits=credits,
+                    created_at=utcnow(),
                 )
             )
         return account_id
@@ -195,7 +202,11 @@ class Store:
     def turns(self, session_id: str) -> list[dict[str, Any]]:
         """Return the transcript of a session, oldest first."""
         with self.engine.connect() as conn:
-            query = sa.select(turns).where(turns.c.session_id == session_id).order_by(turns.c.id)
+            query = (
+                sa.select(turns)
+                .where(turns.c.session_id == session_id)
+                .order_by(turns.c.id)
+            )
             return [dict(row._mapping) for row in conn.execute(query)]
 
 

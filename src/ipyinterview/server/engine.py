@@ -69,11 +69,14 @@ def _prompt(content: InterviewContent, state: dict[str, Any]) -> list[Turn]:
     if item["type"] == "code":
         problem = content.problem
         assert problem is not None
-        return [_say(
-            f"Here is the problem: {problem.title}. Write your solution in the editor "
-            "and run the visible tests when you are ready.",
-            problem=True,
-        )]
+        return [
+            _say(
+                f"Here is the problem: {problem.title}. Write your solution in the "
+                "editor "
+                "and run the visible tests when you are ready.",
+                problem=True,
+            )
+        ]
     question = _questions(content)[item["id"]]
     return [_say(question.prompt, questionId=question.id)]
 
@@ -98,7 +101,9 @@ def on_run(
     state["runs"] += 1
     state["code"] = {"language": run.language, "source": code}
     summary = {"passed": run.passed, "total": run.total, "language": run.language}
-    turns: list[Turn] = [{"role": "candidate", "kind": "run", "text": code, "data": summary}]
+    turns: list[Turn] = [
+        {"role": "candidate", "kind": "run", "text": code, "data": summary}
+    ]
 
     persona = state["persona"]
     if run.passed == run.total:
@@ -119,15 +124,23 @@ def on_run(
     return turns
 
 
-def on_answer(content: InterviewContent, state: dict[str, Any], text: str) -> list[Turn]:
+def on_answer(
+    content: InterviewContent, state: dict[str, Any], text: str
+) -> list[Turn]:
     """Record the candidate's message and say what comes next."""
     turns: list[Turn] = [{"role": "candidate", "kind": "answer", "text": text}]
     item = current_item(state)
     if item is None:
-        return [*turns, _say("We're done with the questions. Press Finish to see your report.")]
+        return [
+            *turns,
+            _say("We're done with the questions. Press Finish to see your report."),
+        ]
     if item["type"] == "code":
         state["extra"].setdefault("code", []).append(text)
-        return [*turns, _say("Thanks. Run the visible tests when you're ready to go on.")]
+        return [
+            *turns,
+            _say("Thanks. Run the visible tests when you're ready to go on."),
+        ]
 
     question = _questions(content)[item["id"]]
     answers: list[str] = state["answers"].setdefault(question.id, [])
@@ -141,7 +154,10 @@ def on_answer(content: InterviewContent, state: dict[str, Any], text: str) -> li
     weak = grading.score_answer(question, " ".join(answers)).score < STRUGGLE
     if persona == "maya" and weak and question.hint and question.id not in asked:
         asked.append(question.id)
-        return [*turns, _say(f"Here's a hint: {question.hint} Want to add to your answer?")]
+        return [
+            *turns,
+            _say(f"Here's a hint: {question.hint} Want to add to your answer?"),
+        ]
 
     state["position"] += 1
     return [*turns, *_prompt(content, state)]
@@ -163,7 +179,9 @@ def report(
         code_score = _grade_code(content, state, final_run, strengths, improvements)
         items.append((code_score, content.problem.skills))
         source = (state.get("code") or {}).get("source")
-        questions.append({"q": content.problem.title, "answer": source, "score": code_score})
+        questions.append(
+            {"q": content.problem.title, "answer": source, "score": code_score}
+        )
 
     by_id = _questions(content)
     for item in state["plan"]:
@@ -173,7 +191,9 @@ def report(
         answer = " ".join(state["answers"].get(question.id, []))
         scored = grading.score_answer(question, answer)
         items.append((scored.score, question.skills))
-        questions.append({"q": question.prompt, "answer": answer or None, "score": scored.score})
+        questions.append(
+            {"q": question.prompt, "answer": answer or None, "score": scored.score}
+        )
         _note_answer(question, answer, scored, strengths, improvements)
 
     skills = grading.weighted_skill_scores(items, content.skills)
@@ -204,11 +224,13 @@ def _grade_code(
     hidden_failed = sum(r.status != "pass" for r in hidden)
     if run.passed == run.total:
         strengths.append(
-            f"Your code passed all {run.total} tests, including {len(hidden)} hidden edge cases."
+            f"Your code passed all {run.total} tests, including "
+            f"{len(hidden)} hidden edge cases."
         )
     else:
         improvements.append(
-            f"Your code passed {run.passed} of {run.total} tests ({hidden_failed} hidden "
+            f"Your code passed {run.passed} of {run.total} tests "
+            f"({hidden_failed} hidden "
             "tests failed): check edge cases such as empty or repeated input."
         )
     if state["runs"] > 1:
@@ -223,7 +245,9 @@ def _note_answer(
     strengths: list[str],
     improvements: list[str],
 ) -> None:
-    short = question.prompt if len(question.prompt) <= 60 else question.prompt[:57] + "..."
+    short = (
+        question.prompt if len(question.prompt) <= 60 else question.prompt[:57] + "..."
+    )
     if not answer:
         improvements.append(f"'{short}' was not answered.")
     elif question.answer is not None:

@@ -29,7 +29,12 @@ class ApiError(Exception):
 
     def body(self) -> dict[str, Any]:
         """Return the JSON body of the error response."""
-        return {"status": "failed", "code": self.code, "message": self.message, **self.extra}
+        return {
+            "status": "failed",
+            "code": self.code,
+            "message": self.message,
+            **self.extra,
+        }
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -61,6 +66,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed"}.get(
+            exc.status_code, "http_error"
+        )
         error = ApiError(exc.status_code, code, str(exc.detail))
         return JSONResponse(error.body(), status_code=exc.status_code)

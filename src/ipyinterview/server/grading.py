@@ -19,9 +19,9 @@ from .content import Question
 _WORD = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _STOP = frozenset(
-    "a an and are as at be by do for from has have i if in is it its of on or so "
-    "that the their then there these this to was we what when which with would you "
-    "your will can could should my me our they them".split()
+    """a an and are as at be by do for from has have i if in is it its of on or so
+    that the their then there these this to was we what when which with would you
+    your will can could should my me our they them""".split()
 )
 
 #: Weight of key-point coverage against word overlap with the reference.
@@ -44,7 +44,9 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
     if not needle:
         return False
     width = len(needle)
-    return any(haystack[i : i + width] == needle for i in range(len(haystack) - width + 1))
+    return any(
+        haystack[i : i + width] == needle for i in range(len(haystack) - width + 1)
+    )
 
 
 def _overlap(answer: list[str], reference: list[str]) -> float:
@@ -53,7 +55,9 @@ def _overlap(answer: list[str], reference: list[str]) -> float:
     if not a or not b:
         return 0.0
     dot = sum(a[w] * b[w] for w in a.keys() & b.keys())
-    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    return dot / math.sqrt(
+        sum(v * v for v in a.values()) * sum(v * v for v in b.values())
+    )
 
 
 @dataclass
@@ -72,7 +76,9 @@ def _exact(question: Question, text: str) -> AnswerScore:
         right = math.isclose(float(numbers[-1]), float(expected), abs_tol=1e-9)
     else:
         right = tokens(text)[-len(tokens(expected)) :] == tokens(expected)
-    return AnswerScore(100 if right else 0, [expected] if right else [], [] if right else [expected])
+    return AnswerScore(
+        100 if right else 0, [expected] if right else [], [] if right else [expected]
+    )
 
 
 def score_answer(question: Question, text: str) -> AnswerScore:
@@ -125,7 +131,8 @@ def verdict(score: int, skills: dict[str, int | None], persona_id: str) -> str:
     if not scored:
         return "No answers were given, so no skill could be assessed."
     strong = max(scored, key=lambda k: scored[k])
-    weak = min(scored, key=lambda k: scored[k])
+    others = [k for k in scored if k != strong]
+    weak = min(others, key=lambda k: scored[k]) if others else strong
     high, mid = VERDICT_BARS.get(persona_id, DEFAULT_BARS)
     if strong == weak:
         if score >= high:

@@ -16,8 +16,10 @@ def interview_or_404(library: Library, interview_id: str) -> InterviewContent:
     if content is None:
         known = ", ".join(list(library.interviews)[:10])
         raise ApiError(
-            404, "interview_not_found",
-            f"no interview {interview_id!r}; GET /v1/ai-interviewer/catalogue lists them "
+            404,
+            "interview_not_found",
+            f"no interview {interview_id!r}; "
+            "GET /v1/ai-interviewer/catalogue lists them "
             f"(for example: {known})",
         )
     return content

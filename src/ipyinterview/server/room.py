@@ -72,7 +72,9 @@ def _check_room_token(request: Request, session_id: str, token: str | None) -> N
     if not ok:
         raise ApiError(401, "invalid_room_token", "reload the room from its embed URL")
     if int(expires) < time.time():
-        raise ApiError(401, "room_token_expired", "the room was open too long; reload it")
+        raise ApiError(
+            401, "room_token_expired", "the room was open too long; reload it"
+        )
 
 
 def _session(request: Request, session_id: str, room_token: str | None) -> Any:
@@ -109,7 +111,9 @@ def room_page(
     user = store.user_for_token(user_api_token) if user_api_token else None
     row = store.session(session_id)
     if user is None:
-        error = "This room link has no valid userApiToken. Open it from your application."
+        error = (
+            "This room link has no valid userApiToken. Open it from your application."
+        )
         return _page("Interview room", {"error": error}, 401)
     if row is None or row.user_id != user.id:
         error = "This interview does not exist for this user. Start a new one."
@@ -118,8 +122,6 @@ def room_page(
         "sessionId": session_id,
         "roomToken": room_token(request, session_id),
         "events": interview_events == "true",
-        "api": str(request.url_for("room_page", session_id=session_id)),
-        "assets": str(request.url_for("static", path="")),
     }
     return _page(_content(request, row).title, config, 200)
 
@@ -145,8 +147,12 @@ def _room_state(request: Request, row: Any) -> dict[str, Any]:
     return {
         "session": session_document(row),
         "interview": {
-            "id": content.id, "title": content.title, "kind": content.kind,
-            "mins": content.mins, "skills": content.skills, "problem": problem,
+            "id": content.id,
+            "title": content.title,
+            "kind": content.kind,
+            "mins": content.mins,
+            "skills": content.skills,
+            "problem": problem,
         },
         "persona": persona.to_wire() if persona else None,
         "turns": turns,
@@ -165,16 +171,24 @@ def _update(request: Request, session_id: str, step: Any) -> Any:
         state = dict(row.state)
         new_turns = step(state, _content(request, row))
         add_turns(conn, session_id, new_turns)
-        conn.execute(sessions.update().where(sessions.c.id == session_id).values(state=state))
-        return conn.execute(sa.select(sessions).where(sessions.c.id == session_id)).one()
+        conn.execute(
+            sessions.update().where(sessions.c.id == session_id).values(state=state)
+        )
+        return conn.execute(
+            sa.select(sessions).where(sessions.c.id == session_id)
+        ).one()
 
 
 @router.get("/{session_id}/state")
-def room_state(request: Request, session_id: str, x_room_token: RoomToken = None) -> Any:
+def room_state(
+    request: Request, session_id: str, x_room_token: RoomToken = None
+) -> Any:
     """Return the room's state, starting the interview on first load."""
     row = _session(request, session_id, x_room_token)
     if row.status == "active" and not row.state.get("started"):
-        row = _update(request, session_id, lambda state, content: engine.start(content, state))
+        row = _update(
+            request, session_id, lambda state, content: engine.start(content, state)
+        )
     return _room_state(request, row)
 
 
@@ -188,8 +202,12 @@ def _run(content: InterviewContent, body: RunIn, *, hidden: bool) -> RunResult:
     tests = [(t, False) for t in problem.tests.visible]
     if hidden:
         tests += [(t, True) for t in problem.tests.hidden]
-    return run_tests(body.code, language=body.language, entry=problem.entry[body.language],
-                     tests=tests)
+    return run_tests(
+        body.code,
+        language=body.language,
+        entry=problem.entry[body.language],
+        tests=tests,
+    )
 
 
 @router.post("/{session_id}/run")
@@ -198,9 +216,13 @@ async def room_run(
 ) -> Any:
     """Run the code against the visible tests (and the hidden ones on submit)."""
     row = _session(request, session_id, x_room_token)
-    run = await run_in_threadpool(_run, _content(request, row), body, hidden=body.submit)
+    run = await run_in_threadpool(
+        _run, _content(request, row), body, hidden=body.submit
+    )
     row = await run_in_threadpool(
-        _update, request, session_id,
+        _update,
+        request,
+        session_id,
         lambda state, content: engine.on_run(content, state, run, body.code),
     )
     return {"run": run.to_dict(), "state": _room_state(request, row)}
@@ -213,7 +235,9 @@ def room_answer(
     """Record the candidate's message; the interviewer answers."""
     _session(request, session_id, x_room_token)
     row = _update(
-        request, session_id, lambda state, content: engine.on_answer(content, state, body.text)
+        request,
+        session_id,
+        lambda state, content: engine.on_answer(content, state, body.text),
     )
     return _room_state(request, row)
 
@@ -235,7 +259,9 @@ def room_integrity(
 
 
 @router.post("/{session_id}/finish")
-def room_finish(request: Request, session_id: str, x_room_token: RoomToken = None) -> Any:
+def room_finish(
+    request: Request, session_id: str, x_room_token: RoomToken = None
+) -> Any:
     """Grade the session and store its report; finishing twice changes nothing."""
     row = _session(request, session_id, x_room_token)
     if row.status == "completed":
@@ -244,18 +270,36 @@ def room_finish(request: Request, session_id: str, x_room_token: RoomToken = Non
     code = row.state.get("code")
     final = None
     if content.problem is not None and code:
-        final = _run(content, RunIn(language=code["language"], code=code["source"]), hidden=True)
+        final = _run(
+            content, RunIn(language=code["language"], code=code["source"]), hidden=True
+        )
 
     store = request.app.state.store
     with store.transaction() as conn:
-        current = conn.execute(sa.select(sessions).where(sessions.c.id == session_id)).one()
+        current = conn.execute(
+            sa.select(sessions).where(sessions.c.id == session_id)
+        ).one()
         if current.status != "completed":
             report = engine.report(content, current.state, current.persona_id, final)
-            add_turns(conn, session_id, [{"role": "system", "kind": "finish", "text": "",
-                                          "data": {"score": report["score"]}}])
+            add_turns(
+                conn,
+                session_id,
+                [
+                    {
+                        "role": "system",
+                        "kind": "finish",
+                        "text": "",
+                        "data": {"score": report["score"]},
+                    }
+                ],
+            )
             conn.execute(
-                sessions.update().where(sessions.c.id == session_id).values(
-                    status="completed", score=report["score"], report=report,
+                sessions.update()
+                .where(sessions.c.id == session_id)
+                .values(
+                    status="completed",
+                    score=report["score"],
+                    report=report,
                     completed_at=utcnow(),
                 )
             )

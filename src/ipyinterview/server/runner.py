@@ -8,6 +8,7 @@ reports the tests that completed and marks the rest ``timeout``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -90,29 +91,45 @@ class RunResult:
 
 def _command(language: str, spec: Path, results: Path) -> list[str]:
     if language == "python":
-        return [sys.executable, "-I", str(HARNESS / "harness.py"), str(spec), str(results)]
+        return [
+            sys.executable,
+            "-I",
+            str(HARNESS / "harness.py"),
+            str(spec),
+            str(results),
+        ]
     node = shutil.which("node")
     if node is None:
         raise RuntimeError("JavaScript needs Node.js on the service's machine (node)")
-    return [node, "--max-old-space-size=256", str(HARNESS / "harness.js"), str(spec), str(results)]
+    return [
+        node,
+        "--max-old-space-size=256",
+        str(HARNESS / "harness.js"),
+        str(spec),
+        str(results),
+    ]
 
 
 def _limit_child(limits: Limits, language: str) -> None:
     # Runs in the child between fork and exec: its own process group, then limits.
     os.setsid()
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.output_bytes, limits.output_bytes))
+    resource.setrlimit(
+        resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1)
+    )
+    resource.setrlimit(
+        resource.RLIMIT_FSIZE, (limits.output_bytes, limits.output_bytes)
+    )
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if language == "python":
         # V8 reserves far more address space than it uses; node gets a heap cap.
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+        resource.setrlimit(
+            resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes)
+        )
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.wait()
 
 
@@ -158,24 +175,45 @@ def run_tests(
         ValueError: the language is not one this runner supports.
     """
     if language not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+        raise ValueError(
+            f"language must be one of {', '.join(LANGUAGES)}, not {language!r}"
+        )
     limits = limits or Limits()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ipyinterview-run-") as scratch:
         folder = Path(scratch)
-        spec, results, output = folder / "spec.json", folder / "results.jsonl", folder / "out.txt"
+        spec, results, output = (
+            folder / "spec.json",
+            folder / "results.jsonl",
+            folder / "out.txt",
+        )
         spec.write_text(
-            json.dumps({"code": code, "entry": entry, "tests": [t.model_dump() for t, _ in tests]}),
+            json.dumps(
+                {
+                    "code": code,
+                    "entry": entry,
+                    "tests": [t.model_dump() for t, _ in tests],
+                }
+            ),
             encoding="utf-8",
         )
-        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": scratch,
-               "PYTHONIOENCODING": "utf-8", "PYTHONDONTWRITEBYTECODE": "1"}
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "HOME": scratch,
+            "PYTHONIOENCODING": "utf-8",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
         with output.open("wb") as out:
             proc = subprocess.Popen(
                 _command(language, spec, results),
-                cwd=scratch, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                stderr=subprocess.STDOUT, close_fds=True,
-                preexec_fn=lambda: _limit_child(limits, language),  # noqa: PLW1509
+                cwd=scratch,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                close_fds=True,
+                preexec_fn=lambda: _limit_child(limits, language),
             )
             timed_out = False
             try:
@@ -187,8 +225,12 @@ def run_tests(
 
         records, fatal = _read_results(results)
         text, flooded = _read_output(output, limits.output_bytes)
-    run = RunResult(language=language, output=text, seconds=time.perf_counter() - started)
-    run.error = fatal or _termination_reason(proc.returncode, timed_out, flooded, limits)
+    run = RunResult(
+        language=language, output=text, seconds=time.perf_counter() - started
+    )
+    run.error = fatal or _termination_reason(
+        proc.returncode, timed_out, flooded, limits
+    )
     for index, (case, hidden) in enumerate(tests):
         record = records.get(index)
         if record is None:
@@ -196,8 +238,13 @@ def run_tests(
             record = {"status": status, "error": fatal or run.error}
         run.results.append(
             TestResult(
-                index=index, hidden=hidden, status=record["status"], args=case.args,
-                expected=case.expected, got=record.get("got"), error=record.get("error"),
+                index=index,
+                hidden=hidden,
+                status=record["status"],
+                args=case.args,
+                expected=case.expected,
+                got=record.get("got"),
+                error=record.get("error"),
                 ms=record.get("ms"),
             )
         )

@@ -44,7 +44,9 @@ def new_api_key() -> str:
     return "oc_local_" + secrets.token_urlsafe(24)
 
 
-def ensure_account(settings: Settings, key: str, *, credits: int = DEFAULT_CREDITS) -> None:
+def ensure_account(
+    settings: Settings, key: str, *, credits: int = DEFAULT_CREDITS
+) -> None:
     """Create the API account of ``key`` unless it exists."""
     from .db import Store, make_engine
 
@@ -119,17 +121,23 @@ class LocalService:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+        config = uvicorn.Config(
+            app, log_level="warning", access_log=False, lifespan="on"
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]},
-            name="ipyinterview-service", daemon=True,
+            target=self._server.run,
+            kwargs={"sockets": [sock]},
+            name="ipyinterview-service",
+            daemon=True,
         )
         self._thread.start()
         deadline = time.monotonic() + timeout
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"the local service did not start on {self.base_url}")
+                raise RuntimeError(
+                    f"the local service did not start on {self.base_url}"
+                )
             time.sleep(0.01)
         logger.info("local service running at %s", self.base_url)
         return self
@@ -177,7 +185,9 @@ def default_service() -> LocalService:
     with _default_lock:
         if _default is None:
             folder = home()
-            service = LocalService(db_path=folder / "local.db", api_key=_default_key(folder))
+            service = LocalService(
+                db_path=folder / "local.db", api_key=_default_key(folder)
+            )
             service.start()
             import atexit
 

@@ -15,7 +15,9 @@ from .errors import ApiError
 
 def next_utc_midnight(now: datetime) -> datetime:
     """Return the start of the next UTC day (when daily quotas reset)."""
-    day = now.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    day = now.astimezone(timezone.utc).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
     return day + timedelta(days=1)
 
 
@@ -60,11 +62,14 @@ def create_session_row(
                 return first
 
         credits = conn.execute(
-            sa.select(accounts.c.credits).where(accounts.c.id == account.id).with_for_update()
+            sa.select(accounts.c.credits)
+            .where(accounts.c.id == account.id)
+            .with_for_update()
         ).scalar_one()
         if credits < settings.session_cost:
             raise ApiError(
-                402, "insufficient_credits",
+                402,
+                "insufficient_credits",
                 f"the API account has {credits} credits and a session costs "
                 f"{settings.session_cost}; add credits to the account",
             )
@@ -73,36 +78,48 @@ def create_session_row(
         if quota is not None:
             day_start = next_utc_midnight(now) - timedelta(days=1)
             used = conn.execute(
-                sa.select(sa.func.count()).select_from(sessions).where(
+                sa.select(sa.func.count())
+                .select_from(sessions)
+                .where(
                     sessions.c.user_id == user.id, sessions.c.created_at >= day_start
                 )
             ).scalar_one()
             if used >= quota:
                 resets = next_utc_midnight(now)
                 raise ApiError(
-                    429, "quota_exceeded",
-                    f"the user's plan {user.plan!r} allows {quota} interview(s) a day and "
-                    f"they are used; it resets at {_iso(resets)}, or assign a bigger plan "
-                    "with PUT /v1/users/plan",
+                    429,
+                    "quota_exceeded",
+                    f"the user's plan {user.plan!r} allows {quota} interview(s) "
+                    f"a day and they are used; it resets at {_iso(resets)}, "
+                    "or assign a bigger plan with PUT /v1/users/plan",
                     resetsAt=_iso(resets),
                 )
 
         session_id = new_id()
         plan = engine.initial_state(content, grade=grade, persona_id=persona_id)
         conn.execute(
-            accounts.update().where(accounts.c.id == account.id).values(
-                credits=accounts.c.credits - settings.session_cost
-            )
+            accounts.update()
+            .where(accounts.c.id == account.id)
+            .values(credits=accounts.c.credits - settings.session_cost)
         )
         conn.execute(
             sessions.insert().values(
-                id=session_id, account_id=account.id, user_id=user.id,
-                interview_id=content.id, persona_id=persona_id, mode=mode, grade=grade,
-                status="active", state=plan, created_at=now,
+                id=session_id,
+                account_id=account.id,
+                user_id=user.id,
+                interview_id=content.id,
+                persona_id=persona_id,
+                mode=mode,
+                grade=grade,
+                status="active",
+                state=plan,
+                created_at=now,
                 idempotency_key=idempotency_key,
             )
         )
-        return conn.execute(sa.select(sessions).where(sessions.c.id == session_id)).one()
+        return conn.execute(
+            sa.select(sessions).where(sessions.c.id == session_id)
+        ).one()
 
 
 def session_document(row: sa.Row[Any]) -> dict[str, Any]:
@@ -124,13 +141,19 @@ def session_document(row: sa.Row[Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if v is not None}
 
 
-def add_turns(conn: sa.Connection, session_id: str, items: list[dict[str, Any]]) -> None:
+def add_turns(
+    conn: sa.Connection, session_id: str, items: list[dict[str, Any]]
+) -> None:
     """Append turns to a session's transcript."""
     now = utcnow()
     for item in items:
         conn.execute(
             turns.insert().values(
-                session_id=session_id, role=item["role"], kind=item["kind"],
-                text=item.get("text", ""), data=item.get("data"), created_at=now,
+                session_id=session_id,
+                role=item["role"],
+                kind=item["kind"],
+                text=item.get("text", ""),
+                data=item.get("data"),
+                created_at=now,
             )
         )

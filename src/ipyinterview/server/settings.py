@@ -9,7 +9,12 @@ from pathlib import Path
 from .content import BUNDLED_CATALOGUE
 
 #: Daily interview quotas per plan (None: no limit).
-DEFAULT_PLANS: dict[str, int | None] = {"free": 1, "basic": 3, "pro": 10, "unlimited": None}
+DEFAULT_PLANS: dict[str, int | None] = {
+    "free": 1,
+    "basic": 3,
+    "pro": 10,
+    "unlimited": None,
+}
 
 #: Notebook origins allowed to frame the room: local Jupyter on any port.
 DEFAULT_FRAME_ANCESTORS: tuple[str, ...] = (

@@ -23,7 +23,9 @@ def same(got, expected):
     if isinstance(expected, list) and isinstance(got, (list, tuple)):
         return len(got) == len(expected) and all(map(same, got, expected))
     if isinstance(expected, dict) and isinstance(got, dict):
-        return got.keys() == expected.keys() and all(same(got[k], expected[k]) for k in expected)
+        return got.keys() == expected.keys() and all(
+            same(got[k], expected[k]) for k in expected
+        )
     if isinstance(got, bool) != isinstance(expected, bool):
         return False
     return got == expected
@@ -47,18 +49,18 @@ def main():
     spec_path, results_path = sys.argv[1], sys.argv[2]
     with open(spec_path, encoding="utf-8") as f:
         spec = json.load(f)
-    out = open(results_path, "a", encoding="utf-8")
 
     def emit(record):
-        out.write(json.dumps(record) + "\n")
-        out.flush()
+        # One write per line, appended at once: a killed run leaves whole lines.
+        with open(results_path, "a", encoding="utf-8") as out:
+            out.write(json.dumps(record) + "\n")
 
     namespace = {"__name__": "solution"}
     try:
         exec(compile(spec["code"], "solution.py", "exec"), namespace)
         func = namespace[spec["entry"]]
     except KeyError:
-        emit({"fatal": "define a function named %s" % spec["entry"]})
+        emit({"fatal": f"define a function named {spec['entry']}"})
         return
     except BaseException as err:
         emit({"fatal": trace(err)})
@@ -69,7 +71,13 @@ def main():
         try:
             got = func(*copy.deepcopy(case["args"]))
         except RecursionError:
-            emit({"index": index, "status": "error", "error": "RecursionError: maximum recursion depth exceeded"})
+            emit(
+                {
+                    "index": index,
+                    "status": "error",
+                    "error": "RecursionError: maximum recursion depth exceeded",
+                }
+            )
             continue
         except BaseException as err:
             emit({"index": index, "status": "error", "error": trace(err)})

@@ -1,0 +1,245 @@
+// The interview room: conversation, code editor with tests, report screen.
+// It posts lifecycle events to the parent window when the URL asks for them.
+import "./room.css";
+import { RoomApi } from "./api.js";
+import { h, show } from "../shared/dom.js";
+import { createEditor } from "./editor.js";
+
+const root = document.getElementById("room");
+const config = JSON.parse(document.getElementById("room-config").textContent || "{}");
+
+function post(action, extra = {}) {
+  if (!config.events || window.parent === window) return;
+  // The payload carries no secret, so any parent origin may receive it.
+  window.parent.postMessage({ source: "oc-interview", action, sessionId: config.sessionId, ...extra }, "*");
+}
+
+function fail(message) {
+  root.replaceChildren(h("div", { class: "room-error", role: "alert" }, h("h1", {}, "The room cannot open"), h("p", {}, message)));
+}
+
+function formatClock(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+}
+
+class Room {
+  constructor(api, state) {
+    this.api = api;
+    this.state = state;
+    this.busy = false;
+    this.results = new Map();
+  }
+
+  mount() {
+    const { interview, persona } = this.state;
+    this.timer = h("span", { class: "timer", "aria-label": "Time left" });
+    this.finishButton = h("button", { class: "finish", type: "button", onclick: () => this.finish() }, "Finish");
+    this.status = h("p", { class: "status", role: "status" });
+    this.transcript = h("ol", { class: "transcript", "aria-label": "Conversation" });
+    this.input = h("textarea", {
+      class: "answer",
+      rows: 3,
+      placeholder: "Type your answer…",
+      "aria-label": "Your answer",
+      onpaste: () => this.api.integrity("paste"),
+      onkeydown: (event) => {
+        if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) this.send(event);
+      },
+    });
+    const form = h("form", { class: "reply", onsubmit: (event) => this.send(event) }, this.input, h("button", { type: "submit" }, "Send"));
+    const chat = h("section", { class: "chat" }, this.transcript, form);
+    const header = h(
+      "header",
+      { class: "room-header" },
+      h("div", {}, h("h1", {}, interview.title), persona ? h("span", { class: "persona" }, `${persona.name} · ${persona.title}`) : null),
+      h("div", { class: "controls" }, this.timer, this.finishButton),
+    );
+    const main = h("main", { class: interview.problem ? "split" : "single" }, interview.problem ? this.workspace(interview.problem) : null, chat);
+    root.replaceChildren(header, this.status, main);
+    this.renderTurns();
+    this.tick();
+    this.clock = setInterval(() => this.tick(), 1000);
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "hidden") this.api.integrity("tab");
+    });
+  }
+
+  workspace(problem) {
+    const saved = this.state.code;
+    const language = saved?.language ?? problem.languages[0];
+    const picker = h(
+      "select",
+      { class: "language", "aria-label": "Language", onchange: () => this.editor.setLanguage(picker.value, problem.starter[picker.value]) },
+      problem.languages.map((lang) => h("option", { value: lang, selected: lang === language }, lang === "python" ? "Python" : "JavaScript")),
+    );
+    this.picker = picker;
+    this.testList = h("ol", { class: "tests", "aria-label": "Visible tests" });
+    this.runButton = h("button", { class: "run", type: "button", onclick: () => this.run(false) }, "Run tests");
+    this.submitButton = h("button", { class: "submit", type: "button", onclick: () => this.run(true) }, "Submit");
+    this.runSummary = h("p", { class: "run-summary", role: "status" });
+    this.output = h("pre", { class: "output", hidden: true });
+    const editorBox = h("div", { class: "editor" });
+    const section = h(
+      "section",
+      { class: "work" },
+      h("h2", {}, problem.title),
+      h("p", { class: "statement" }, problem.statement),
+      h("div", { class: "toolbar" }, picker, this.runButton, this.submitButton),
+      editorBox,
+      this.runSummary,
+      this.testList,
+      this.output,
+      h("p", { class: "hidden-note" }, `${problem.hiddenCount} hidden tests also run when you submit and when you finish.`),
+    );
+    this.editor = createEditor(editorBox, {
+      language,
+      doc: saved?.source ?? problem.starter[language],
+      onPaste: () => this.api.integrity("paste"),
+    });
+    this.problem = problem;
+    this.renderTests();
+    return section;
+  }
+
+  renderTests() {
+    const items = this.problem.tests.map((test, index) => {
+      const result = this.results.get(index);
+      const status = result?.status ?? "not run";
+      const detail = [];
+      if (result?.status === "fail") detail.push(h("div", { class: "detail" }, `expected ${show(test.expected)}, got ${show(result.got)}`));
+      if (result?.error) detail.push(h("pre", { class: "detail" }, result.error));
+      return h(
+        "li",
+        { class: `test ${status.replace(" ", "-")}`, "data-status": status },
+        h("code", {}, `(${test.args.map(show).join(", ")}) → ${show(test.expected)}`),
+        h("span", { class: "badge" }, status),
+        detail,
+      );
+    });
+    this.testList.replaceChildren(...items);
+  }
+
+  renderTurns() {
+    const items = this.state.turns
+      .filter((turn) => turn.kind !== "finish")
+      .map((turn) => {
+        if (turn.kind === "run") {
+          const data = turn.data ?? {};
+          return h("li", { class: "turn run" }, `Ran the tests: ${data.passed}/${data.total} passed (${data.language}).`);
+        }
+        const who = turn.role === "interviewer" ? (this.state.persona?.name ?? "Interviewer") : "You";
+        return h("li", { class: `turn ${turn.role}` }, h("strong", {}, `${who}: `), turn.text);
+      });
+    this.transcript.replaceChildren(...items);
+    this.transcript.lastElementChild?.scrollIntoView({ block: "end" });
+  }
+
+  tick() {
+    const started = Date.parse(this.state.session.createdAt);
+    const left = this.state.interview.mins * 60 - (Date.now() - started) / 1000;
+    this.timer.textContent = left > 0 ? formatClock(left) : "Time is up";
+    this.timer.classList.toggle("late", left < 60);
+  }
+
+  async guard(label, work) {
+    if (this.busy) return;
+    this.busy = true;
+    this.status.textContent = label;
+    root.classList.add("busy");
+    try {
+      await work();
+      this.status.textContent = "";
+    } catch (err) {
+      this.status.textContent = err.message;
+      this.status.classList.add("error");
+      setTimeout(() => this.status.classList.remove("error"), 4000);
+    } finally {
+      this.busy = false;
+      root.classList.remove("busy");
+    }
+  }
+
+  run(submit) {
+    return this.guard(submit ? "Running all tests…" : "Running the visible tests…", async () => {
+      const { run, state } = await this.api.run(this.picker.value, this.editor.code, submit);
+      this.state = state;
+      this.results = new Map(run.results.filter((r) => !r.hidden).map((r) => [r.index, r]));
+      this.runSummary.textContent = `${run.passed}/${run.total} tests passed${submit ? " (visible and hidden)" : ""}${run.error ? ` — ${run.error}` : ""}.`;
+      this.output.hidden = !run.output;
+      this.output.textContent = run.output;
+      this.renderTests();
+      this.renderTurns();
+    });
+  }
+
+  send(event) {
+    event.preventDefault();
+    const text = this.input.value.trim();
+    if (!text) return undefined;
+    return this.guard("Sending…", async () => {
+      this.state = await this.api.answer(text);
+      this.input.value = "";
+      this.renderTurns();
+    });
+  }
+
+  finish() {
+    return this.guard("Scoring your interview…", async () => {
+      this.state = await this.api.finish();
+      const session = this.state.session;
+      this.showReport(session);
+      post("interviewFinished", { score: session.score });
+    });
+  }
+
+  showReport(session) {
+    clearInterval(this.clock);
+    this.editor?.destroy();
+    const report = session.feedback ?? {};
+    const list = (title, items) => (items?.length ? h("section", {}, h("h3", {}, title), h("ul", {}, items.map((item) => h("li", {}, item)))) : null);
+    const skills = (report.skills ?? []).map((skill) =>
+      h(
+        "li",
+        { class: "skill" },
+        h("span", {}, skill.name),
+        h("meter", { min: 0, max: 100, value: skill.score ?? 0 }),
+        h("span", {}, skill.score ?? "–"),
+      ),
+    );
+    root.replaceChildren(
+      h(
+        "div",
+        { class: "report", role: "region", "aria-label": "Interview report" },
+        h("h1", {}, this.state.interview.title),
+        h("div", { class: "score", "aria-label": "Score" }, String(session.score ?? report.score ?? "–")),
+        h("p", { class: "verdict" }, report.verdict ?? ""),
+        skills.length ? h("ul", { class: "skills" }, skills) : null,
+        list("Strengths", report.strengths),
+        list("To improve", report.improvements),
+      ),
+    );
+  }
+}
+
+async function main() {
+  if (config.error) return fail(config.error);
+  const api = new RoomApi(config.sessionId, config.roomToken);
+  let state;
+  try {
+    state = await api.state();
+  } catch (err) {
+    return fail(err.message);
+  }
+  const room = new Room(api, state);
+  if (state.session.status === "completed") {
+    room.showReport(state.session);
+    post("interviewAlreadyCompleted", { score: state.session.score });
+    return undefined;
+  }
+  room.mount();
+  post("interviewLoaded");
+  return undefined;
+}
+
+main();

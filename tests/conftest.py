@@ -1,0 +1,63 @@
+"""Shared fixtures: a real local service on 127.0.0.1 and clients of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from ipyinterview import Client
+from ipyinterview.models import User
+from ipyinterview.server import LocalService
+
+from .helpers import Room
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the embedded service's database and key out of the real home."""
+    patcher = pytest.MonkeyPatch()
+    patcher.setenv("IPYINTERVIEW_HOME", str(tmp_path_factory.mktemp("home")))
+    patcher.delenv("IPYINTERVIEW_API_KEY", raising=False)
+    patcher.delenv("IPYINTERVIEW_BASE_URL", raising=False)
+    yield
+    patcher.undo()
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalService]:
+    """A real uvicorn server on a free 127.0.0.1 port, shared by the session."""
+    folder = tmp_path_factory.mktemp("service")
+    with LocalService(db_path=folder / "service.db") as running:
+        yield running
+
+
+@pytest.fixture
+def client(service: LocalService) -> Iterator[Client]:
+    with Client(api_key=service.api_key, base_url=service.base_url) as api:
+        yield api
+
+
+_counter = iter(range(10**9))
+
+
+@pytest.fixture
+def user(client: Client) -> User:
+    """A new user of the service's account (a new one for each test)."""
+    number = next(_counter)
+    return client.create_user(
+        f"Student {number}", f"s{number}@example.com", external_id=f"student-{number}"
+    )
+
+
+@pytest.fixture
+def open_room(client: Client, user: User):  # type: ignore[no-untyped-def]
+    """Create a session and return (created session, Room driving it)."""
+
+    def _open(interview_id: str = "dsa-1", **kwargs: Any) -> tuple[Any, Room]:
+        kwargs.setdefault("mode", "chat")
+        created = client.create_session(user.token, interview_id, **kwargs)
+        return created, Room(created.room_url(user.token))
+
+    return _open

@@ -1,0 +1,150 @@
+"""The code runner: verdicts per test, limits, no leftovers."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from ipyinterview.server.content import TestCase
+from ipyinterview.server.runner import Limits, run_tests
+
+CASES = [
+    (TestCase(args=[2, 3], expected=5), False),
+    (TestCase(args=[0.1, 0.2], expected=0.3), True),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "code"),
+    [
+        ("python", "def add(a, b):\n    return a + b\n"),
+        ("javascript", "function add(a, b) { return a + b; }\n"),
+    ],
+)
+def test_numbers_compare_with_a_tolerance(language: str, code: str) -> None:
+    run = run_tests(code, language=language, entry="add", tests=CASES)
+
+    assert [r.status for r in run.results] == ["pass", "pass"]
+
+
+def test_a_wrong_answer_is_a_fail_with_what_it_got() -> None:
+    run = run_tests(
+        "def add(a, b):\n    return a - b\n",
+        language="python",
+        entry="add",
+        tests=CASES[:1],
+    )
+
+    assert run.results[0].status == "fail"
+    assert run.results[0].got == -1
+
+
+def test_an_exception_is_an_error_with_the_candidates_trace() -> None:
+    run = run_tests(
+        "def add(a, b):\n    raise ValueError('boom')\n",
+        language="python",
+        entry="add",
+        tests=CASES[:1],
+    )
+
+    assert run.results[0].status == "error"
+    assert "ValueError: boom" in run.results[0].error
+    assert "harness" not in run.results[0].error
+
+
+def test_a_missing_function_says_what_to_define() -> None:
+    run = run_tests("x = 1\n", language="python", entry="add", tests=CASES)
+
+    assert all(r.status == "error" for r in run.results)
+    assert "define a function named add" in run.error
+
+
+def test_an_infinite_loop_times_out_near_the_limit() -> None:
+    started = time.monotonic()
+
+    run = run_tests(
+        "def add(a, b):\n    while True: pass\n",
+        language="python",
+        entry="add",
+        tests=CASES,
+        limits=Limits(wall_seconds=1.0),
+    )
+
+    assert time.monotonic() - started < 2.5
+    assert [r.status for r in run.results] == ["timeout", "timeout"]
+    assert "time limit" in run.error
+
+
+def test_a_print_flood_is_cut_with_a_marker() -> None:
+    code = "def add(a, b):\n    while True: print('hi')\n"
+
+    run = run_tests(
+        code,
+        language="python",
+        entry="add",
+        tests=CASES,
+        limits=Limits(wall_seconds=2.0, output_bytes=4096),
+    )
+
+    assert "output limit" in run.error
+    assert run.output.endswith(
+        "[output cut: the run printed more than the limit allows]"
+    )
+    assert len(run.output) < 4096 + 100
+
+
+def test_unicode_survives_the_round_trip() -> None:
+    tests = [(TestCase(args=["héllo ✓"], expected="✓ olléh"), False)]
+
+    run = run_tests(
+        "def rev(s):\n    print(s)\n    return s[::-1]\n",
+        language="python",
+        entry="rev",
+        tests=tests,
+    )
+
+    assert run.results[0].status == "pass"
+    assert "héllo ✓" in run.output
+
+
+def test_children_do_not_outlive_the_run(tmp_path) -> None:
+    marker = tmp_path / "alive"
+    code = (
+        "import subprocess, sys\n"
+        "def add(a, b):\n"
+        "    subprocess.Popen([sys.executable, '-c', "
+        f"'import time,pathlib; time.sleep(1.5); "
+        f'pathlib.Path({str(marker)!r}).write_text("x")\'])\n'
+        "    while True: pass\n"
+    )
+
+    run_tests(
+        code,
+        language="python",
+        entry="add",
+        tests=CASES[:1],
+        limits=Limits(wall_seconds=0.5),
+    )
+    time.sleep(2.0)
+
+    assert not marker.exists()
+
+
+def test_the_next_run_works_after_a_timeout() -> None:
+    run_tests(
+        "def add(a, b):\n    while True: pass\n",
+        language="python",
+        entry="add",
+        tests=CASES[:1],
+        limits=Limits(wall_seconds=0.5),
+    )
+
+    run = run_tests(
+        "def add(a, b):\n    return a + b\n",
+        language="python",
+        entry="add",
+        tests=CASES[:1],
+    )
+
+    assert run.results[0].status == "pass"
