@@ -24,7 +24,9 @@ export class RoomApi {
     try {
       response = await fetch(this.url(path), init);
     } catch (err) {
-      throw new Error(`The interview service cannot be reached (${err.message}). Check that it is running, then retry.`);
+      throw new Error(
+        `The interview service cannot be reached (${err.message}). Check that it is running, then retry.`,
+      );
     }
     const data = await response.json().catch(() => null);
     if (!response.ok) {

@@ -1,8 +1,8 @@
 // The interview room: conversation, code editor with tests, report screen.
 // It posts lifecycle events to the parent window when the URL asks for them.
 import "./room.css";
-import { RoomApi } from "./api.js";
 import { h, show } from "../shared/dom.js";
+import { RoomApi } from "./api.js";
 import { createEditor } from "./editor.js";
 
 const root = document.getElementById("room");
@@ -15,7 +15,14 @@ function post(action, extra = {}) {
 }
 
 function fail(message) {
-  root.replaceChildren(h("div", { class: "room-error", role: "alert" }, h("h1", {}, "The room cannot open"), h("p", {}, message)));
+  root.replaceChildren(
+    h("div", { class: "room-error", role: "alert" }, h("h1", {}, "The room cannot open"), h("p", {}, message)),
+  );
+}
+
+// `code` spans of a statement become <code> elements; the rest stays text.
+function withCode(text) {
+  return text.split("`").map((part, index) => (index % 2 ? h("code", {}, part) : part));
 }
 
 function formatClock(seconds) {
@@ -47,15 +54,30 @@ class Room {
         if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) this.send(event);
       },
     });
-    const form = h("form", { class: "reply", onsubmit: (event) => this.send(event) }, this.input, h("button", { type: "submit" }, "Send"));
+    const form = h(
+      "form",
+      { class: "reply", onsubmit: (event) => this.send(event) },
+      this.input,
+      h("button", { type: "submit" }, "Send"),
+    );
     const chat = h("section", { class: "chat" }, this.transcript, form);
     const header = h(
       "header",
       { class: "room-header" },
-      h("div", {}, h("h1", {}, interview.title), persona ? h("span", { class: "persona" }, `${persona.name} · ${persona.title}`) : null),
+      h(
+        "div",
+        {},
+        h("h1", {}, interview.title),
+        persona ? h("span", { class: "persona" }, `${persona.name} · ${persona.title}`) : null,
+      ),
       h("div", { class: "controls" }, this.timer, this.finishButton),
     );
-    const main = h("main", { class: interview.problem ? "split" : "single" }, interview.problem ? this.workspace(interview.problem) : null, chat);
+    const main = h(
+      "main",
+      { class: interview.problem ? "split" : "single" },
+      interview.problem ? this.workspace(interview.problem) : null,
+      chat,
+    );
     root.replaceChildren(header, this.status, main);
     this.renderTurns();
     this.tick();
@@ -70,8 +92,14 @@ class Room {
     const language = saved?.language ?? problem.languages[0];
     const picker = h(
       "select",
-      { class: "language", "aria-label": "Language", onchange: () => this.editor.setLanguage(picker.value, problem.starter[picker.value]) },
-      problem.languages.map((lang) => h("option", { value: lang, selected: lang === language }, lang === "python" ? "Python" : "JavaScript")),
+      {
+        class: "language",
+        "aria-label": "Language",
+        onchange: () => this.editor.setLanguage(picker.value, problem.starter[picker.value]),
+      },
+      problem.languages.map((lang) =>
+        h("option", { value: lang, selected: lang === language }, lang === "python" ? "Python" : "JavaScript"),
+      ),
     );
     this.picker = picker;
     this.testList = h("ol", { class: "tests", "aria-label": "Visible tests" });
@@ -84,13 +112,17 @@ class Room {
       "section",
       { class: "work" },
       h("h2", {}, problem.title),
-      h("p", { class: "statement" }, problem.statement),
+      h("p", { class: "statement" }, withCode(problem.statement)),
       h("div", { class: "toolbar" }, picker, this.runButton, this.submitButton),
       editorBox,
       this.runSummary,
       this.testList,
       this.output,
-      h("p", { class: "hidden-note" }, `${problem.hiddenCount} hidden tests also run when you submit and when you finish.`),
+      h(
+        "p",
+        { class: "hidden-note" },
+        `${problem.hiddenCount} hidden tests also run when you submit and when you finish.`,
+      ),
     );
     this.editor = createEditor(editorBox, {
       language,
@@ -107,7 +139,8 @@ class Room {
       const result = this.results.get(index);
       const status = result?.status ?? "not run";
       const detail = [];
-      if (result?.status === "fail") detail.push(h("div", { class: "detail" }, `expected ${show(test.expected)}, got ${show(result.got)}`));
+      if (result?.status === "fail")
+        detail.push(h("div", { class: "detail" }, `expected ${show(test.expected)}, got ${show(result.got)}`));
       if (result?.error) detail.push(h("pre", { class: "detail" }, result.error));
       return h(
         "li",
@@ -126,7 +159,11 @@ class Room {
       .map((turn) => {
         if (turn.kind === "run") {
           const data = turn.data ?? {};
-          return h("li", { class: "turn run" }, `Ran the tests: ${data.passed}/${data.total} passed (${data.language}).`);
+          return h(
+            "li",
+            { class: "turn run" },
+            `Ran the tests: ${data.passed}/${data.total} passed (${data.language}).`,
+          );
         }
         const who = turn.role === "interviewer" ? (this.state.persona?.name ?? "Interviewer") : "You";
         return h("li", { class: `turn ${turn.role}` }, h("strong", {}, `${who}: `), turn.text);
@@ -197,7 +234,19 @@ class Room {
     clearInterval(this.clock);
     this.editor?.destroy();
     const report = session.feedback ?? {};
-    const list = (title, items) => (items?.length ? h("section", {}, h("h3", {}, title), h("ul", {}, items.map((item) => h("li", {}, item)))) : null);
+    const list = (title, items) =>
+      items?.length
+        ? h(
+            "section",
+            {},
+            h("h3", {}, title),
+            h(
+              "ul",
+              {},
+              items.map((item) => h("li", {}, item)),
+            ),
+          )
+        : null;
     const skills = (report.skills ?? []).map((skill) =>
       h(
         "li",

@@ -21,12 +21,15 @@ function renderResult(model) {
     h("div", { class: "ipyi-score" }, String(model.get("score") ?? report.score ?? "–")),
     h("p", { class: "ipyi-verdict" }, report.verdict ?? ""),
     skills.length ? h("ul", { class: "ipyi-skills" }, skills) : null,
-    h("button", { type: "button", class: "ipyi-back", onclick: () => model.send({ kind: "back" }) }, "Back to catalogue"),
+    h(
+      "button",
+      { type: "button", class: "ipyi-back", onclick: () => model.send({ kind: "back" }) },
+      "Back to catalogue",
+    ),
   );
 }
 
-function renderRoom(model, controller, sequence) {
-  const url = model.get("room_url");
+function createFrame(model, url, signal, sequence) {
   const iframe = h("iframe", {
     class: "ipyi-frame",
     src: url,
@@ -39,28 +42,47 @@ function renderRoom(model, controller, sequence) {
     iframe,
     // Derived from the iframe's own URL: localhost and 127.0.0.1 differ.
     origin: new URL(url, window.location.href).origin,
-    signal: controller.signal,
+    signal,
     onEvent: (event) => model.send({ kind: "event", seq: sequence.next(), event }),
   });
-  return h("div", { class: "ipyi-room" }, iframe);
+  return iframe;
 }
 
 function render({ model, el }) {
-  let controller = new AbortController();
   let counter = 0;
   const sequence = { next: () => ++counter };
+  // The room's iframe lives in its own slot: moving an iframe reloads it, so the
+  // picker or result above it changes without touching it.
+  const top = h("div", { class: "ipyi-top" });
+  const slot = h("div", { class: "ipyi-room" });
+  let frame = null;
   el.classList.add("ipyi");
+  el.replaceChildren(top, slot);
+
+  const removeFrame = () => {
+    frame?.controller.abort();
+    frame = null;
+    slot.replaceChildren();
+  };
 
   const draw = () => {
-    // Each draw replaces the previous one's listeners.
-    controller.abort();
-    controller = new AbortController();
     const status = model.get("status");
-    let body;
-    if (status === "active" && model.get("room_url")) body = renderRoom(model, controller, sequence);
-    else if (status === "finished") body = renderResult(model);
-    else body = renderPicker(model, () => model.send({ kind: "start" }));
-    el.replaceChildren(body);
+    const url = model.get("room_url");
+    if (status === "active" && url) {
+      if (frame?.url !== url) {
+        removeFrame();
+        const controller = new AbortController();
+        frame = { url, controller, node: createFrame(model, url, controller.signal, sequence) };
+        slot.replaceChildren(frame.node);
+      }
+      top.replaceChildren();
+    } else if (status === "finished") {
+      // A live room keeps showing its own report below the summary.
+      top.replaceChildren(renderResult(model));
+    } else {
+      removeFrame();
+      top.replaceChildren(renderPicker(model, () => model.send({ kind: "start" })));
+    }
   };
 
   const names = ["catalogue", "interview_id", "persona_id", "mode", "grade", "status", "room_url", "error", "report"];
@@ -68,7 +90,7 @@ function render({ model, el }) {
   draw();
 
   return () => {
-    controller.abort();
+    removeFrame();
     for (const name of names) model.off(`change:${name}`, draw);
   };
 }

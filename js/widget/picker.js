@@ -55,7 +55,11 @@ export function renderPicker(model, onStart) {
       "section",
       { class: "ipyi-track", "data-track": track.id },
       h("h3", {}, track.name, h("small", {}, ` ${CATEGORY_NAMES[track.cat] ?? track.cat}`)),
-      h("div", { class: "ipyi-cards" }, (catalogue.interviews?.[track.id] ?? []).map((item) => interviewCard(model, item))),
+      h(
+        "div",
+        { class: "ipyi-cards" },
+        (catalogue.interviews?.[track.id] ?? []).map((item) => interviewCard(model, item)),
+      ),
     ),
   );
 
@@ -67,7 +71,16 @@ export function renderPicker(model, onStart) {
   const personas = (catalogue.personas ?? []).map((p) => [p.id, `${p.name} — ${p.title}`]);
   const fields = [
     select("Interviewer", "persona", model.get("persona_id"), personas, setAndSave("persona_id")),
-    select("Mode", "mode", model.get("mode"), [["chat", "Chat"], ["voice", "Voice"]], setAndSave("mode")),
+    select(
+      "Mode",
+      "mode",
+      model.get("mode"),
+      [
+        ["chat", "Chat"],
+        ["voice", "Voice"],
+      ],
+      setAndSave("mode"),
+    ),
   ];
   if (chosen?.grades?.length) {
     const grades = [["", "Choose a grade…"], ...chosen.grades.map((g) => [g, g])];
@@ -75,13 +88,21 @@ export function renderPicker(model, onStart) {
   }
   const status = model.get("status");
   const ready = chosen && (!chosen.grades?.length || model.get("grade")) && status !== "starting";
-  const start = h("button", { type: "button", class: "ipyi-start", disabled: !ready, onclick: onStart }, status === "starting" ? "Starting…" : "Start interview");
+  const start = h(
+    "button",
+    { type: "button", class: "ipyi-start", disabled: !ready, onclick: onStart },
+    status === "starting" ? "Starting…" : "Start interview",
+  );
   const error = model.get("error");
 
   return h(
     "div",
     { class: "ipyi-picker" },
-    h("div", { class: "ipyi-tracks" }, groups.length ? groups : h("p", {}, "The catalogue is empty or could not be loaded.")),
+    h(
+      "div",
+      { class: "ipyi-tracks" },
+      groups.length ? groups : h("p", {}, "The catalogue is empty or could not be loaded."),
+    ),
     h("div", { class: "ipyi-choices" }, fields, start),
     error ? h("p", { class: "ipyi-error", role: "alert" }, error) : null,
   );

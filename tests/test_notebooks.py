@@ -1,0 +1,43 @@
+"""The notebooks run top to bottom headless, and their saved state holds no secret."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def run_notebook(name: str, folder: Path) -> tuple[nbformat.NotebookNode, str]:
+    """Execute a notebook in a fresh kernel; return it and its saved text."""
+    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
+    runner = NotebookClient(
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(folder)}},
+    )
+    runner.execute()
+    saved = folder / name
+    nbformat.write(notebook, saved)
+    return notebook, saved.read_text()
+
+
+@pytest.mark.notebook
+def test_quickstart_runs_and_saves_no_api_key(tmp_path: Path) -> None:
+    notebook, text = run_notebook("01-quickstart.ipynb", tmp_path)
+    key_file = Path(os.environ["IPYINTERVIEW_HOME"]) / "local-api-key"
+
+    outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any(WIDGET_VIEW in o.get("data", {}) for o in outputs)
+    assert "Finish the interview above" in text
+    state = notebook.metadata["widgets"][WIDGET_STATE]["state"]
+    assert any(m["state"].get("catalogue") for m in state.values())
+    assert key_file.read_text().strip() not in text
