@@ -67,7 +67,7 @@ def _frame(rows: list[dict[str, Any]], schema: dict[str, str]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(schema))
     for column, dtype in schema.items():
         if dtype == UTC:
-            frame[column] = pd.to_datetime(frame[column], utc=True)
+            frame[column] = pd.to_datetime(frame[column], utc=True).astype(dtype)
         else:
             frame[column] = frame[column].astype(dtype)
     return frame

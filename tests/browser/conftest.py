@@ -74,7 +74,9 @@ class Lab:
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     """JupyterLab on a free port, with private config, data and settings folders."""
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (bash .ci/test does)")
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (bash .ci/test does)"
+        )
     base = tmp_path_factory.mktemp("lab")
     root, home = base / "notebooks", base / "ipyinterview-home"
     shutil.copytree(NOTEBOOKS, root)
@@ -95,11 +97,20 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     }
     port = free_port()
     command = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
-        f"--port={port}", "--ServerApp.token=", "--ServerApp.password=", "--allow-root",
-        "--LabApp.expose_app_in_browser=True", f"--ServerApp.root_dir={root}",
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.token=",
+        "--ServerApp.password=",
+        "--allow-root",
+        "--LabApp.expose_app_in_browser=True",
+        f"--ServerApp.root_dir={root}",
         "--ServerApp.disable_check_xsrf=True",
-    ]  # fmt: skip
+    ]
     log = (base / "lab.log").open("w")
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -17,6 +17,17 @@ ANSWER = (
     "lookups, and O(n) extra space for the map."
 )
 DOCS = Path(__file__).parents[2] / "docs"
+ROOM_STATE = """
+import json
+print(json.dumps({
+    "status": room.status,
+    "id": room.session_id,
+    "score": room.score,
+    "actions": [e["action"] for e in room.events],
+    "seqs": [e["seq"] for e in room.events],
+    "url": room.room_url,
+}))
+"""
 
 
 def test_a_coding_interview_from_picker_to_report(page, lab: Lab) -> None:  # type: ignore[no-untyped-def]
@@ -56,19 +67,14 @@ def test_a_coding_interview_from_picker_to_report(page, lab: Lab) -> None:  # ty
     # The kernel saw interviewFinished and fetched the report server-side.
     widget_score = page.locator(".ipyi-result .ipyi-score").inner_text(timeout=30_000)
     page.wait_for_selector(".jp-OutputArea-output:has-text('Report received')")
-    seen = json.loads(
-        run_in_kernel(
-            page,
-            "import json; print(json.dumps({'status': room.status, 'id': room.session_id,"
-            " 'score': room.score, 'actions': [e['action'] for e in room.events],"
-            " 'seqs': [e['seq'] for e in room.events], 'url': room.room_url}))",
-        )
-    )
+    seen = json.loads(run_in_kernel(page, ROOM_STATE))
     key = (lab.home / "local-api-key").read_text().strip()
     base_url = run_in_kernel(page, "print(room.client.base_url)").strip()
     with Client(api_key=key, base_url=base_url) as client:
         login = run_in_kernel(page, "import getpass; print(getpass.getuser())").strip()
-        user = client.create_user(login, f"{login}@localhost", external_id=f"notebook:{login}")
+        user = client.create_user(
+            login, f"{login}@localhost", external_id=f"notebook:{login}"
+        )
         served = client.get_session(user.token, seen["id"])
 
     assert seen["status"] == "finished"

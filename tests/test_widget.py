@@ -1,0 +1,124 @@
+"""The widget's Python side: selections, sessions, events and the report."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ipyinterview import Client, InterviewRoom
+from ipyinterview.errors import ValidationError
+from ipyinterview.models import Session, User
+
+from .helpers import Room, read_interview
+
+SOLUTION = read_interview("dsa-1")["problem"]["solutions"]["python"]
+
+
+def event(room: InterviewRoom, action: str, seq: int, **extra: object) -> None:
+    """Deliver a room event as the front end does: a custom message."""
+    payload = {"source": "oc-interview", "action": action, **extra}
+    room._handle_message(room, {"kind": "event", "seq": seq, "event": payload}, [])
+
+
+@pytest.fixture
+def room(client: Client, user: User) -> InterviewRoom:
+    return InterviewRoom(client=client, user=user)
+
+
+def test_the_catalogue_is_sent_once_and_nothing_is_selected(
+    room: InterviewRoom,
+) -> None:
+    assert room.status == "picking"
+    assert room.catalogue["tracks"]
+    assert room.interview_id == ""
+
+
+def test_start_creates_a_session_and_opens_the_room(room: InterviewRoom) -> None:
+    room.interview_id = "dsa-1"
+
+    room._handle_message(room, {"kind": "start"}, [])
+
+    assert room.status == "active"
+    assert room.session_id
+    assert f"/embed/ai-interviewer/{room.session_id}?userApiToken=" in room.room_url
+    assert room.room_url.endswith("&interviewEvents=true")
+
+
+def test_a_start_that_cannot_work_says_why_in_the_widget(room: InterviewRoom) -> None:
+    room.interview_id = "k12-math-1"
+
+    room._handle_message(room, {"kind": "start"}, [])
+
+    assert room.status == "picking"
+    assert "grade" in room.error
+
+
+def test_the_python_api_skips_the_picker(client: Client, user: User) -> None:
+    room = InterviewRoom(client=client, user=user, interview="beh-1", persona="leo")
+
+    assert room.status == "active"
+    assert client.get_session(user.token, room.session_id).persona_id == "leo"
+
+
+def test_a_bad_selection_in_python_raises_with_the_fix(
+    client: Client, user: User
+) -> None:
+    with pytest.raises(ValidationError, match="Grade 3"):
+        InterviewRoom(client=client, user=user, interview="k12-math-1")
+
+
+def test_equal_events_in_a_row_are_both_recorded(room: InterviewRoom) -> None:
+    room.interview_id = "dsa-1"
+    room.start()
+    seen: list[dict] = []
+    room.on("interviewLoaded", seen.append)
+
+    event(room, "interviewLoaded", 1, sessionId=room.session_id)
+    event(room, "interviewLoaded", 2, sessionId=room.session_id)
+
+    assert [e["seq"] for e in room.events] == [1, 2]
+    assert len(seen) == 2
+
+
+def test_finishing_fetches_the_report_server_side(room: InterviewRoom) -> None:
+    room.interview_id = "dsa-1"
+    room.start()
+    reports: list[Session] = []
+    room.on_finished(reports.append)
+    room.on_finished(reports.append)  # registering twice calls once
+    driver = Room(room.room_url)
+    driver.get("state")
+    driver.post("run", {"language": "python", "code": SOLUTION})
+    score = driver.post("finish").json()["session"]["score"]
+
+    # The event's own score is ignored: the report is read from the service.
+    event(room, "interviewFinished", 3, sessionId=room.session_id, score=1)
+
+    assert room.status == "finished"
+    assert room.score == score
+    assert len(reports) == 1
+    assert reports[0].feedback.score == score
+    assert room.report["verdict"]
+    assert room.room_url == "", "the token-bearing URL is dropped"
+
+
+def test_an_event_for_another_session_does_not_finish(room: InterviewRoom) -> None:
+    room.interview_id = "beh-1"
+    room.start()
+
+    event(room, "interviewFinished", 1, sessionId="someone-else", score=99)
+
+    assert room.status == "active"
+    assert room.score is None
+
+
+def test_the_api_key_is_not_in_widget_state(
+    room: InterviewRoom, client: Client
+) -> None:
+    room.interview_id = "dsa-1"
+    room.start()
+
+    state = json.dumps(room.get_state(), default=str)
+
+    assert client.settings.api_key not in state
