@@ -14,6 +14,15 @@ from ipyinterview.server import LocalService
 from .helpers import Room
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Browser tests are marked, and run last: they are the slowest.
+    browser = [item for item in items if "tests/browser" in str(item.fspath)]
+    for item in browser:
+        item.add_marker(pytest.mark.browser)
+        items.remove(item)
+    items.extend(browser)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Keep the embedded service's database and key out of the real home."""

@@ -5,16 +5,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TypeVar
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 import httpx
 
-from ..errors import APIConnectionError, APIError
+from ..errors import APIConnectionError, APIError, ValidationError
 from ..models import Catalogue, CreatedSession, Session, User, WireModel
 from ._base import (
     BaseClient,
+    FetchResult,
     Request,
+    fetch_pairs,
     is_loopback,
+    progress_bar,
     resolve_settings,
     validate_session_args,
 )
@@ -48,7 +52,6 @@ class AsyncClient(BaseClient):
             transport=transport, trust_env=not is_loopback(self.settings.base_url)
         )
         self._http.base_url = httpx.URL(self.settings.base_url)
-        self._http.timeout = self.settings.timeout
         self._http.headers.update(self._headers())
         self._catalogue: Catalogue | None = None
 
@@ -68,7 +71,11 @@ class AsyncClient(BaseClient):
     async def _request(self, request: Request) -> httpx.Response:
         try:
             return await self._http.request(
-                request.method, request.path, json=request.json, headers=request.headers
+                request.method,
+                request.path,
+                json=request.json,
+                headers=request.headers,
+                timeout=self.settings.timeout,
             )
         except RuntimeError as err:
             if "closed" not in str(err).lower():
@@ -149,6 +156,32 @@ class AsyncClient(BaseClient):
         """Return the session, with its report once completed."""
         request = self._get_session_request(user_token, session_id)
         return await self._send(request, Session, "session")
+
+    async def fetch_reports(
+        self,
+        sessions: Iterable[str | tuple[str, str]],
+        *,
+        user_token: str | None = None,
+        concurrency: int = 16,
+        progress: bool = True,
+    ) -> list[FetchResult]:
+        """Read many sessions concurrently (see :meth:`Client.fetch_reports`)."""
+        pairs = fetch_pairs(sessions, user_token)
+        results = [FetchResult(session_id) for _, session_id in pairs]
+        gate = asyncio.Semaphore(max(1, concurrency))
+
+        async def read(index: int, bar: Any) -> None:
+            token, session_id = pairs[index]
+            async with gate:
+                try:
+                    results[index].session = await self.get_session(token, session_id)
+                except (APIError, ValidationError) as err:
+                    results[index].error = err
+            bar.update()
+
+        with progress_bar(len(pairs), progress, "sessions") as bar:
+            await asyncio.gather(*(read(i, bar) for i in range(len(pairs))))
+        return results
 
     async def wait_for_report(
         self, user_token: str, session_id: str, *, timeout: float = 300.0

@@ -7,11 +7,14 @@ errors. The two clients only send.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import ipaddress
 import logging
 import os
 import random
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
@@ -31,11 +34,12 @@ from ..errors import (
     ValidationError,
     error_for_status,
 )
-from ..models import MODES, Catalogue, WireModel
+from ..models import MODES, Catalogue, Session, WireModel
 
 logger = logging.getLogger("ipyinterview.client")
 
 M = TypeVar("M", bound=WireModel)
+_C = TypeVar("_C", bound="BaseClient")
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,15 @@ def resolve_settings(
     return Settings(api_key, base_url, timeout, retries, local)
 
 
+def resolve_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
+    """Return an httpx timeout; a number keeps the connect timeout at most 5 s."""
+    if timeout is None:
+        return C.DEFAULT_TIMEOUT
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    return httpx.Timeout(timeout, connect=min(timeout, C.DEFAULT_TIMEOUT.connect or 5))
+
+
 def is_loopback(base_url: str) -> bool:
     """Return whether the URL's host is this machine (proxies are bypassed)."""
     host = urlsplit(base_url).hostname or ""
@@ -120,10 +133,75 @@ def _clean(body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not None}
 
 
+@dataclass
+class FetchResult:
+    """One session read by ``fetch_reports``: the session, or why it failed."""
+
+    session_id: str
+    session: Session | None = None
+    error: Exception | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Return whether the session was read."""
+        return self.error is None
+
+
+def fetch_pairs(
+    items: Iterable[str | tuple[str, str]], user_token: str | None
+) -> list[tuple[str, str]]:
+    """Return (user_token, session_id) pairs for ``fetch_reports``.
+
+    Raises:
+        ValidationError: a bare session id was given without ``user_token``.
+    """
+    pairs = []
+    for item in items:
+        if isinstance(item, str):
+            if user_token is None:
+                raise ValidationError(
+                    f"session {item!r} needs a user token: pass user_token=, or "
+                    "(user_token, session_id) pairs"
+                )
+            pairs.append((user_token, item))
+        else:
+            token, session_id = item
+            pairs.append((token, session_id))
+    return pairs
+
+
+def progress_bar(total: int, enabled: bool, what: str) -> Any:
+    """Return a tqdm progress bar (a silent one when disabled)."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, disable=not enabled, desc=what, unit="report")
+
+
 class BaseClient:
     """Settings and request building shared by both clients."""
 
     settings: Settings
+
+    def with_options(
+        self: _C,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _C:
+        """Return a copy of this client with other options, sharing its connections.
+
+        ``client.with_options(timeout=120).wait_for_report(...)`` changes one call.
+        """
+        clone = copy.copy(self)
+        changes: dict[str, Any] = {}
+        if timeout is not None:
+            changes["timeout"] = resolve_timeout(timeout)
+        if max_retries is not None:
+            if max_retries < 0:
+                raise ConfigurationError("max_retries must be 0 or more")
+            changes["max_retries"] = max_retries
+        clone.settings = dataclasses.replace(self.settings, **changes)
+        return clone
 
     def _headers(self) -> dict[str, str]:
         from .. import __version__

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import httpx
 
-from ..errors import APIError
+from ..errors import APIError, ValidationError
 from ..models import Catalogue, CreatedSession, Session, User, WireModel
 from ._base import (
     BaseClient,
+    FetchResult,
     Request,
+    fetch_pairs,
     is_loopback,
+    progress_bar,
     resolve_settings,
     validate_session_args,
 )
@@ -56,7 +61,6 @@ class Client(BaseClient):
             transport=transport, trust_env=not is_loopback(self.settings.base_url)
         )
         self._http.base_url = httpx.URL(self.settings.base_url)
-        self._http.timeout = self.settings.timeout
         self._http.headers.update(self._headers())
         self._catalogue: Catalogue | None = None
 
@@ -83,6 +87,7 @@ class Client(BaseClient):
                     request.path,
                     json=request.json,
                     headers=request.headers,
+                    timeout=self.settings.timeout,
                 )
                 logger.debug(
                     "%s %s -> %d", request.method, request.path, response.status_code
@@ -158,6 +163,45 @@ class Client(BaseClient):
         return self._send(
             self._get_session_request(user_token, session_id), Session, "session"
         )
+
+    def fetch_reports(
+        self,
+        sessions: Iterable[str | tuple[str, str]],
+        *,
+        user_token: str | None = None,
+        concurrency: int = 16,
+        progress: bool = True,
+    ) -> list[FetchResult]:
+        """Read many sessions concurrently, in input order, failures kept per item.
+
+        Args:
+            sessions: session ids (with ``user_token``) or (user_token, session_id)
+                pairs.
+            user_token: the token for bare session ids.
+            concurrency: requests in flight at once.
+            progress: show a tqdm progress bar.
+
+        Returns:
+            One :class:`FetchResult` per input, in the same order; a failed read
+            holds its error and the others are unaffected.
+        """
+        pairs = fetch_pairs(sessions, user_token)
+        results = [FetchResult(session_id) for _, session_id in pairs]
+
+        def read(index: int) -> None:
+            token, session_id = pairs[index]
+            try:
+                results[index].session = self.get_session(token, session_id)
+            except (APIError, ValidationError) as err:
+                results[index].error = err
+
+        with (
+            progress_bar(len(pairs), progress, "sessions") as bar,
+            ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool,
+        ):
+            for _ in pool.map(read, range(len(pairs))):
+                bar.update()
+        return results
 
     def wait_for_report(
         self, user_token: str, session_id: str, *, timeout: float = 300.0
