@@ -20,7 +20,15 @@ def _serve(args: argparse.Namespace) -> int:
     from .server.settings import Settings
 
     database_url = args.database_url or sqlite_url(args.db or home() / "service.db")
-    settings = Settings(database_url=database_url)
+    settings = Settings(database_url=database_url, latency_ms=args.latency_ms)
+    if args.plan:
+        settings.plans.update(_plans(args.plan))
+    if args.default_plan:
+        if args.default_plan not in settings.plans:
+            raise SystemExit(
+                f"--default-plan must be one of {', '.join(settings.plans)}"
+            )
+        settings.default_plan = args.default_plan
     key = os.environ.get(ENV_API_KEY) or new_api_key()
     ensure_account(settings, key)
     base = f"http://{args.host}:{args.port}"
@@ -35,6 +43,18 @@ def _serve(args: argparse.Namespace) -> int:
         create_app(settings), host=args.host, port=args.port, log_level="warning"
     )
     return 0
+
+
+def _plans(items: list[str]) -> dict[str, int | None]:
+    plans: dict[str, int | None] = {}
+    for item in items:
+        name, _, quota = item.partition("=")
+        if not name or not (quota.isdigit() or quota == "unlimited"):
+            raise SystemExit(
+                f"--plan takes NAME=QUOTA (a number or unlimited), not {item!r}"
+            )
+        plans[name] = None if quota == "unlimited" else int(quota)
+    return plans
 
 
 def _keys_create(args: argparse.Namespace) -> int:
@@ -59,6 +79,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--host", default="127.0.0.1", help="address (default 127.0.0.1)"
     )
     serve.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    serve.add_argument(
+        "--plan",
+        action="append",
+        metavar="NAME=QUOTA",
+        help="add or change a plan's daily quota (a number or unlimited); repeatable",
+    )
+    serve.add_argument("--default-plan", help="plan of newly synced users (unlimited)")
+    serve.add_argument(
+        "--latency-ms",
+        type=int,
+        default=0,
+        help="delay every API response, to rehearse a distant service",
+    )
     serve.set_defaults(run=_serve)
 
     keys = commands.add_parser("keys", help="manage API keys of the local service")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import statistics
+import time
 from typing import Any
 
 import httpx
@@ -266,3 +268,16 @@ def test_the_openapi_document_lists_the_api(service: LocalService) -> None:
         "/v1/ai-interviewer/sessions",
         "/v1/ai-interviewer/sessions/{session_id}",
     } <= set(paths)
+
+
+def test_responses_are_not_held_back_by_nagles_algorithm(service: LocalService) -> None:
+    # A stalled response waits for the peer's delayed ACK: about 40 ms each.
+    with httpx.Client(base_url=service.base_url) as http:
+        http.get("/healthz")
+        times = []
+        for _ in range(15):
+            start = time.perf_counter()
+            http.get("/healthz")
+            times.append(time.perf_counter() - start)
+
+    assert statistics.median(times) < 0.02

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import time
 from collections.abc import Iterable
@@ -48,12 +49,32 @@ class AsyncClient(BaseClient):
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.settings = resolve_settings(api_key, base_url, timeout, max_retries)
-        self._http = http_client or httpx.AsyncClient(
-            transport=transport, trust_env=not is_loopback(self.settings.base_url)
-        )
+        # Only connections this client made itself may be multiplied for fetches.
+        self._own_pool = http_client is None and transport is None
+        self._http = http_client or self._new_http(transport)
         self._http.base_url = httpx.URL(self.settings.base_url)
         self._http.headers.update(self._headers())
         self._catalogue: Catalogue | None = None
+
+    def _new_http(
+        self, transport: Any = None, limits: httpx.Limits | None = None
+    ) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            transport=transport,
+            trust_env=not is_loopback(self.settings.base_url),
+            base_url=self.settings.base_url,
+            headers=self._headers(),
+            limits=limits or httpx.Limits(),
+        )
+
+    def _fetch_worker(self) -> AsyncClient:
+        """Return a copy with its own small pool: one pool shared by many
+        concurrent requests costs more CPU per request than the requests."""
+        if not self._own_pool:
+            return self
+        worker = copy.copy(self)
+        worker._http = self._new_http(limits=httpx.Limits(max_connections=1))
+        return worker
 
     async def aclose(self) -> None:
         """Close the connections of this client."""
@@ -168,19 +189,29 @@ class AsyncClient(BaseClient):
         """Read many sessions concurrently (see :meth:`Client.fetch_reports`)."""
         pairs = fetch_pairs(sessions, user_token)
         results = [FetchResult(session_id) for _, session_id in pairs]
-        gate = asyncio.Semaphore(max(1, concurrency))
+        todo = list(range(len(pairs)))[::-1]
 
-        async def read(index: int, bar: Any) -> None:
-            token, session_id = pairs[index]
-            async with gate:
-                try:
-                    results[index].session = await self.get_session(token, session_id)
-                except (APIError, ValidationError) as err:
-                    results[index].error = err
-            bar.update()
+        async def drain(worker: AsyncClient, bar: Any) -> None:
+            try:
+                while todo:
+                    index = todo.pop()
+                    token, session_id = pairs[index]
+                    try:
+                        results[index].session = await worker.get_session(
+                            token, session_id
+                        )
+                    except (APIError, ValidationError) as err:
+                        results[index].error = err
+                    bar.update()
+            finally:
+                if worker is not self:
+                    await worker.aclose()
 
+        workers = max(1, min(concurrency, len(pairs)))
         with progress_bar(len(pairs), progress, "sessions") as bar:
-            await asyncio.gather(*(read(i, bar) for i in range(len(pairs))))
+            await asyncio.gather(
+                *(drain(self._fetch_worker(), bar) for _ in range(workers))
+            )
         return results
 
     async def wait_for_report(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import logging
+import queue
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
@@ -57,12 +59,32 @@ class Client(BaseClient):
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.settings = resolve_settings(api_key, base_url, timeout, max_retries)
-        self._http = http_client or httpx.Client(
-            transport=transport, trust_env=not is_loopback(self.settings.base_url)
-        )
+        # Only connections this client made itself may be multiplied for fetches.
+        self._own_pool = http_client is None and transport is None
+        self._http = http_client or self._new_http(transport)
         self._http.base_url = httpx.URL(self.settings.base_url)
         self._http.headers.update(self._headers())
         self._catalogue: Catalogue | None = None
+
+    def _new_http(
+        self, transport: Any = None, limits: httpx.Limits | None = None
+    ) -> httpx.Client:
+        return httpx.Client(
+            transport=transport,
+            trust_env=not is_loopback(self.settings.base_url),
+            base_url=self.settings.base_url,
+            headers=self._headers(),
+            limits=limits or httpx.Limits(),
+        )
+
+    def _fetch_worker(self) -> Client:
+        """Return a copy with its own small pool: one pool shared by many
+        concurrent requests costs more CPU per request than the requests."""
+        if not self._own_pool:
+            return self
+        worker = copy.copy(self)
+        worker._http = self._new_http(limits=httpx.Limits(max_connections=1))
+        return worker
 
     def close(self) -> None:
         """Close the connections of this client."""
@@ -187,20 +209,36 @@ class Client(BaseClient):
         """
         pairs = fetch_pairs(sessions, user_token)
         results = [FetchResult(session_id) for _, session_id in pairs]
+        todo: queue.SimpleQueue[int] = queue.SimpleQueue()
+        for index in range(len(pairs)):
+            todo.put(index)
 
-        def read(index: int) -> None:
-            token, session_id = pairs[index]
+        def drain(worker: Client, bar: Any) -> None:
             try:
-                results[index].session = self.get_session(token, session_id)
-            except (APIError, ValidationError) as err:
-                results[index].error = err
+                while True:
+                    try:
+                        index = todo.get_nowait()
+                    except queue.Empty:
+                        return
+                    token, session_id = pairs[index]
+                    try:
+                        results[index].session = worker.get_session(token, session_id)
+                    except (APIError, ValidationError) as err:
+                        results[index].error = err
+                    bar.update()
+            finally:
+                if worker is not self:
+                    worker.close()
 
+        workers = max(1, min(concurrency, len(pairs)))
         with (
             progress_bar(len(pairs), progress, "sessions") as bar,
-            ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool,
+            ThreadPoolExecutor(max_workers=workers) as pool,
         ):
-            for _ in pool.map(read, range(len(pairs))):
-                bar.update()
+            for _ in [
+                pool.submit(drain, self._fetch_worker(), bar) for _ in range(workers)
+            ]:
+                _.result()
         return results
 
     def wait_for_report(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -29,9 +30,10 @@ MAX_BODY_BYTES = 1024 * 1024
 class _Headers(BaseHTTPMiddleware):
     """Refuse oversized bodies; set the room's framing policy."""
 
-    def __init__(self, app: FastAPI, frame_ancestors: tuple[str, ...]) -> None:
+    def __init__(self, app: FastAPI, settings: Settings) -> None:
         super().__init__(app)
-        self.csp = "frame-ancestors " + " ".join(frame_ancestors)
+        self.csp = "frame-ancestors " + " ".join(settings.frame_ancestors)
+        self.latency = settings.latency_ms / 1000
 
     async def dispatch(
         self, request: Request, call_next: RequestResponseEndpoint
@@ -44,6 +46,8 @@ class _Headers(BaseHTTPMiddleware):
                 f"the body is over {MAX_BODY_BYTES} bytes; send less",
             )
             return JSONResponse(error.body(), status_code=413)
+        if self.latency and request.url.path.startswith("/v1/"):
+            await asyncio.sleep(self.latency)
         response = await call_next(request)
         # Never X-Frame-Options: the room exists to be framed by notebooks.
         response.headers["Content-Security-Policy"] = self.csp
@@ -73,7 +77,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.secret = store.secret()
 
     install_error_handlers(app)
-    app.add_middleware(_Headers, frame_ancestors=settings.frame_ancestors)
+    app.add_middleware(_Headers, settings=settings)
     app.include_router(api.router)
     app.include_router(room.router)
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")

@@ -44,6 +44,8 @@ class Settings:
         session_cost: credits one session consumes from the API account.
         frame_ancestors: origins allowed to show the room in an iframe.
         room_token_seconds: lifetime of the room credential a page receives.
+        latency_ms: delay added to every /v1 response, to rehearse a distant
+            service (benchmarks and tests); 0 in normal use.
     """
 
     database_url: str
@@ -55,3 +57,4 @@ class Settings:
         default_factory=lambda: DEFAULT_FRAME_ANCESTORS + _env_origins()
     )
     room_token_seconds: int = 12 * 3600
+    latency_ms: int = 0
