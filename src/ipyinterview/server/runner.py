@@ -1,13 +1,16 @@
 """Run candidate code against a problem's tests in a limited child process.
 
 Each run gets a scratch directory, a scrubbed environment, its own process
-group and limits on CPU time, wall time, memory, output and file size. The
+group and limits on CPU time, wall time, memory, output and file size. Python and
+JavaScript code is called as a function; SQL runs on a fresh in-memory SQLite
+database per test, created by the problem's setup and seeded by the test. The
 child reports each test as it finishes, so a run cut short by a limit still
 reports the tests that completed and marks the rest ``timeout``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -27,7 +30,7 @@ from .content import TestCase
 logger = logging.getLogger(__name__)
 
 HARNESS = Path(__file__).parent / "harness"
-LANGUAGES = ("python", "javascript")
+LANGUAGES = ("python", "javascript", "sql")
 Status = Literal["pass", "fail", "error", "timeout"]
 
 
@@ -89,30 +92,41 @@ class RunResult:
 
 
 def _command(language: str, spec: Path, results: Path) -> list[str]:
-    if language == "python":
-        return [sys.executable, "-I", str(HARNESS / "harness.py"), str(spec), str(results)]
+    if language in ("python", "sql"):
+        harness = HARNESS / ("harness.py" if language == "python" else "harness_sql.py")
+        return [sys.executable, "-I", str(harness), str(spec), str(results)]
     node = shutil.which("node")
     if node is None:
         raise RuntimeError("JavaScript needs Node.js on the service's machine (node)")
-    return [node, "--max-old-space-size=256", str(HARNESS / "harness.js"), str(spec), str(results)]
+    return [
+        node,
+        "--max-old-space-size=256",
+        str(HARNESS / "harness.js"),
+        str(spec),
+        str(results),
+    ]
 
 
 def _limit_child(limits: Limits, language: str) -> None:
     # Runs in the child between fork and exec: its own process group, then limits.
     os.setsid()
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.output_bytes, limits.output_bytes))
+    resource.setrlimit(
+        resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1)
+    )
+    resource.setrlimit(
+        resource.RLIMIT_FSIZE, (limits.output_bytes, limits.output_bytes)
+    )
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    if language == "python":
+    if language != "javascript":
         # V8 reserves far more address space than it uses; node gets a heap cap.
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+        resource.setrlimit(
+            resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes)
+        )
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.wait()
 
 
@@ -151,31 +165,65 @@ def run_tests(
     entry: str,
     tests: list[tuple[TestCase, bool]],
     limits: Limits | None = None,
+    setup: str | None = None,
+    ordered: bool = False,
 ) -> RunResult:
     """Run ``code`` against ``tests`` (each a case and whether it is hidden).
+
+    Args:
+        code: the candidate's source.
+        language: one of ``LANGUAGES``.
+        entry: the function to call (a label only for SQL).
+        tests: each case and whether it is hidden.
+        limits: resource limits for the whole run.
+        setup: for SQL, the statements that create the tables before each test.
+        ordered: for SQL, compare rows in order (the problem asks for ORDER BY).
 
     Raises:
         ValueError: the language is not one this runner supports.
     """
     if language not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+        raise ValueError(
+            f"language must be one of {', '.join(LANGUAGES)}, not {language!r}"
+        )
     limits = limits or Limits()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ipyinterview-run-") as scratch:
         folder = Path(scratch)
-        spec, results, output = folder / "spec.json", folder / "results.jsonl", folder / "out.txt"
+        spec, results, output = (
+            folder / "spec.json",
+            folder / "results.jsonl",
+            folder / "out.txt",
+        )
         spec.write_text(
-            json.dumps({"code": code, "entry": entry, "tests": [t.model_dump() for t, _ in tests]}),
+            json.dumps(
+                {
+                    "code": code,
+                    "entry": entry,
+                    "tests": [t.model_dump() for t, _ in tests],
+                    "setup": setup or "",
+                    "ordered": ordered,
+                }
+            ),
             encoding="utf-8",
         )
-        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": scratch,
-               "PYTHONIOENCODING": "utf-8", "PYTHONDONTWRITEBYTECODE": "1"}
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "HOME": scratch,
+            "PYTHONIOENCODING": "utf-8",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
         with output.open("wb") as out:
             proc = subprocess.Popen(
                 _command(language, spec, results),
-                cwd=scratch, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                stderr=subprocess.STDOUT, close_fds=True,
-                preexec_fn=lambda: _limit_child(limits, language),  # noqa: PLW1509
+                cwd=scratch,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                close_fds=True,
+                preexec_fn=lambda: _limit_child(limits, language),
             )
             timed_out = False
             try:
@@ -187,8 +235,12 @@ def run_tests(
 
         records, fatal = _read_results(results)
         text, flooded = _read_output(output, limits.output_bytes)
-    run = RunResult(language=language, output=text, seconds=time.perf_counter() - started)
-    run.error = fatal or _termination_reason(proc.returncode, timed_out, flooded, limits)
+    run = RunResult(
+        language=language, output=text, seconds=time.perf_counter() - started
+    )
+    run.error = fatal or _termination_reason(
+        proc.returncode, timed_out, flooded, limits
+    )
     for index, (case, hidden) in enumerate(tests):
         record = records.get(index)
         if record is None:
@@ -196,8 +248,13 @@ def run_tests(
             record = {"status": status, "error": fatal or run.error}
         run.results.append(
             TestResult(
-                index=index, hidden=hidden, status=record["status"], args=case.args,
-                expected=case.expected, got=record.get("got"), error=record.get("error"),
+                index=index,
+                hidden=hidden,
+                status=record["status"],
+                args=case.args,
+                expected=case.expected,
+                got=record.get("got"),
+                error=record.get("error"),
                 ms=record.get("ms"),
             )
         )
