@@ -47,9 +47,17 @@ REQUIRED_TRACKS = {
 }
 
 
-def _run(problem: Problem, language: str, code: str, limits: Limits) -> RunResult:
+def _run(
+    problem: Problem,
+    language: str,
+    code: str,
+    limits: Limits,
+    *,
+    hidden: bool = True,
+) -> RunResult:
     tests = [(t, False) for t in problem.tests.visible]
-    tests += [(t, True) for t in problem.tests.hidden]
+    if hidden:
+        tests += [(t, True) for t in problem.tests.hidden]
     return run_tests(
         code,
         language=language,
@@ -155,7 +163,9 @@ def test_a_broken_design_names_its_field(tmp_path: Path) -> None:
         data["design"] = {"required": [], "tradeoffs": [{"name": "cost"}]}
 
     folder = _broken_copy(tmp_path, "zz-design.json", change)
-    with pytest.raises(CatalogueError, match=r"zz-design\.json: field design\.required"):
+    with pytest.raises(
+        CatalogueError, match=r"zz-design\.json: field design\.required"
+    ):
         load_library(folder)
 
 
@@ -209,16 +219,8 @@ def test_starter_code_runs_but_does_not_solve(
     item: InterviewContent, language: str
 ) -> None:
     problem = _problem(item)
-    tests = [(t, False) for t in problem.tests.visible]
-    run = run_tests(
-        problem.starter[language],
-        language=language,
-        entry=problem.entry[language],  # type: ignore[index]
-        tests=tests,
-        limits=REFERENCE_LIMITS,
-        setup=problem.setup,
-        ordered=problem.ordered,
-    )
+    starter = problem.starter[language]  # type: ignore[index]
+    run = _run(problem, language, starter, REFERENCE_LIMITS, hidden=False)
     assert all(r.status in ("pass", "fail") for r in run.results), run.error
     assert run.passed < run.total
 
@@ -292,7 +294,16 @@ def test_served_catalogue_has_the_seed_shape() -> None:
     assert all(set(p) == {"id", "name", "title"} for p in wire["personas"])
     assert all(set(t) == {"id", "cat", "name"} for t in wire["tracks"])
     assert set(wire["interviews"]) == {t["id"] for t in wire["tracks"]}
-    card_keys = {"id", "title", "level", "mins", "kind", "skills", "blurb", "hasProblem"}
+    card_keys = {
+        "id",
+        "title",
+        "level",
+        "mins",
+        "kind",
+        "skills",
+        "blurb",
+        "hasProblem",
+    }
     for track_id, cards in wire["interviews"].items():
         for card in cards:
             content = LIBRARY.interviews[card["id"]]

@@ -1,0 +1,92 @@
+"""The SQL language of the runner: a fresh seeded in-memory database per test."""
+
+from __future__ import annotations
+
+from ipyinterview.server.content import TestCase
+from ipyinterview.server.runner import LANGUAGES, run_tests
+
+SETUP = "CREATE TABLE pets (name TEXT, legs INTEGER);"
+SEED = "INSERT INTO pets VALUES ('cat', 4), ('bird', 2), ('snake; long', 0);"
+
+
+def _case(seed: str, rows: list[list[object]]) -> tuple[TestCase, bool]:
+    return TestCase(args=[seed], expected=rows), False
+
+
+def _statuses(code: str, *, ordered: bool = False) -> list[str]:
+    tests = [
+        _case(SEED, [["snake; long", 0], ["bird", 2], ["cat", 4]]),
+        _case("", []),
+    ]
+    run = run_tests(
+        code, language="sql", entry="query", tests=tests, setup=SETUP, ordered=ordered
+    )
+    return [r.status for r in run.results]
+
+
+def test_sql_is_a_runner_language() -> None:
+    assert LANGUAGES == ("python", "javascript", "sql")
+
+
+def test_rows_compare_in_any_order_unless_the_problem_orders_them() -> None:
+    query = "SELECT name, legs FROM pets ORDER BY name;"
+    assert _statuses(query) == ["pass", "pass"]
+    assert _statuses(query, ordered=True) == ["fail", "pass"]
+    assert _statuses("SELECT name, legs FROM pets ORDER BY legs", ordered=True) == [
+        "pass",
+        "pass",
+    ]
+
+
+def test_each_test_starts_from_a_fresh_database() -> None:
+    # The first test's delete must not leak into the second test's seed.
+    code = "DELETE FROM pets WHERE legs = 0; SELECT name, legs FROM pets;"
+    tests = [
+        _case(SEED, [["cat", 4], ["bird", 2]]),
+        _case(SEED, [["cat", 4], ["bird", 2]]),
+    ]
+    run = run_tests(code, language="sql", entry="query", tests=tests, setup=SETUP)
+    assert [r.status for r in run.results] == ["pass", "pass"]
+
+
+def test_sql_errors_and_missing_select_are_reported_per_test() -> None:
+    run = run_tests(
+        "SELECT nope FROM pets;",
+        language="sql",
+        entry="query",
+        tests=[_case(SEED, [])],
+        setup=SETUP,
+    )
+    assert run.results[0].status == "error"
+    assert "no such column: nope" in (run.results[0].error or "")
+
+    run = run_tests(
+        "DELETE FROM pets;",
+        language="sql",
+        entry="query",
+        tests=[_case(SEED, [])],
+        setup=SETUP,
+    )
+    assert "end with a SELECT" in (run.results[0].error or "")
+
+
+def test_the_query_cannot_attach_a_file() -> None:
+    run = run_tests(
+        "ATTACH DATABASE 'stolen.db' AS other; SELECT 1;",
+        language="sql",
+        entry="query",
+        tests=[_case(SEED, [[1]])],
+        setup=SETUP,
+    )
+    assert run.results[0].status == "error"
+    assert "not authorized" in (run.results[0].error or "")
+
+
+def test_python_runs_keep_working_without_sql_arguments() -> None:
+    run = run_tests(
+        "def double(x):\n    return 2 * x\n",
+        language="python",
+        entry="double",
+        tests=[(TestCase(args=[4], expected=8), False)],
+    )
+    assert run.passed == 1
