@@ -185,7 +185,8 @@ class InterviewContent(_Strict):
             raise ValueError(
                 f"questions score skills the interview lacks: {sorted(unknown)}"
             )
-        for grade in self.grades or [None]:
+        sessions: list[str | None] = [*(self.grades or [None])]
+        for grade in sessions:
             unscored = set(self.skills) - self._scored(grade)
             if unscored:
                 where = f" for {grade}" if grade else ""

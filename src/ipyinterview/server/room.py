@@ -188,8 +188,14 @@ def _run(content: InterviewContent, body: RunIn, *, hidden: bool) -> RunResult:
     tests = [(t, False) for t in problem.tests.visible]
     if hidden:
         tests += [(t, True) for t in problem.tests.hidden]
-    return run_tests(body.code, language=body.language, entry=problem.entry[body.language],
-                     tests=tests)
+    return run_tests(
+        body.code,
+        language=body.language,
+        entry=problem.entry[body.language],
+        tests=tests,
+        setup=problem.setup,
+        ordered=problem.ordered,
+    )
 
 
 @router.post("/{session_id}/run")
