@@ -185,7 +185,7 @@ class InterviewContent(_Strict):
             raise ValueError(
                 f"questions score skills the interview lacks: {sorted(unknown)}"
             )
-        sessions: list[str | None] = [*(self.grades or [None])]
+        sessions: list[str | None] = list(self.grades) if self.grades else [None]
         for grade in sessions:
             unscored = set(self.skills) - self._scored(grade)
             if unscored:
