@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ipyinterview.server.content import TestCase
-from ipyinterview.server.runner import LANGUAGES, run_tests
+from ipyinterview.server.runner import LANGUAGES, RunResult, run_tests
 
 SETUP = "CREATE TABLE pets (name TEXT, legs INTEGER);"
 SEED = "INSERT INTO pets VALUES ('cat', 4), ('bird', 2), ('snake; long', 0);"
@@ -13,14 +13,18 @@ def _case(seed: str, rows: list[list[object]]) -> tuple[TestCase, bool]:
     return TestCase(args=[seed], expected=rows), False
 
 
+def _sql(code: str, tests: list[tuple[TestCase, bool]], **options: bool) -> RunResult:
+    return run_tests(
+        code, language="sql", entry="query", tests=tests, setup=SETUP, **options
+    )
+
+
 def _statuses(code: str, *, ordered: bool = False) -> list[str]:
     tests = [
         _case(SEED, [["snake; long", 0], ["bird", 2], ["cat", 4]]),
         _case("", []),
     ]
-    run = run_tests(
-        code, language="sql", entry="query", tests=tests, setup=SETUP, ordered=ordered
-    )
+    run = _sql(code, tests, ordered=ordered)
     return [r.status for r in run.results]
 
 
@@ -45,39 +49,21 @@ def test_each_test_starts_from_a_fresh_database() -> None:
         _case(SEED, [["cat", 4], ["bird", 2]]),
         _case(SEED, [["cat", 4], ["bird", 2]]),
     ]
-    run = run_tests(code, language="sql", entry="query", tests=tests, setup=SETUP)
+    run = _sql(code, tests)
     assert [r.status for r in run.results] == ["pass", "pass"]
 
 
 def test_sql_errors_and_missing_select_are_reported_per_test() -> None:
-    run = run_tests(
-        "SELECT nope FROM pets;",
-        language="sql",
-        entry="query",
-        tests=[_case(SEED, [])],
-        setup=SETUP,
-    )
+    run = _sql("SELECT nope FROM pets;", [_case(SEED, [])])
     assert run.results[0].status == "error"
     assert "no such column: nope" in (run.results[0].error or "")
 
-    run = run_tests(
-        "DELETE FROM pets;",
-        language="sql",
-        entry="query",
-        tests=[_case(SEED, [])],
-        setup=SETUP,
-    )
+    run = _sql("DELETE FROM pets;", [_case(SEED, [])])
     assert "end with a SELECT" in (run.results[0].error or "")
 
 
 def test_the_query_cannot_attach_a_file() -> None:
-    run = run_tests(
-        "ATTACH DATABASE 'stolen.db' AS other; SELECT 1;",
-        language="sql",
-        entry="query",
-        tests=[_case(SEED, [[1]])],
-        setup=SETUP,
-    )
+    run = _sql("ATTACH DATABASE 'stolen.db' AS other; SELECT 1;", [_case(SEED, [[1]])])
     assert run.results[0].status == "error"
     assert "not authorized" in (run.results[0].error or "")
 
