@@ -49,7 +49,7 @@ def test_a_session_is_created_and_read(client: Client, user: User) -> None:
     [
         ("nope-1", {}, "no interview 'nope-1'"),
         ("k12-math-1", {}, "pass grade="),
-        ("k12-math-1", {"grade": "Grade 99"}, "choose one of Grade 3"),
+        ("k12-math-1", {"grade": "Grade 99"}, "choose one of .*Grade 3"),
         ("dsa-1", {"persona_id": "bob"}, "maya"),
         ("dsa-1", {"mode": "video"}, "voice, chat"),
     ],

@@ -29,8 +29,16 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+#: The languages a problem may be solved in.
+Language = Literal["python", "javascript", "sql"]
+
+
 class TestCase(_Strict):
-    """One call of the candidate's function and the value it must return."""
+    """One call of the candidate's function and the value it must return.
+
+    For a SQL problem ``args`` holds one string of SQL that seeds the tables for
+    this case, and ``expected`` the rows (lists of values) the query returns.
+    """
 
     __test__ = False  # not a pytest class
 
@@ -50,28 +58,76 @@ class TestSuite(_Strict):
 class WrongSolution(_Strict):
     """A plausible wrong answer, kept to prove the hidden tests catch it."""
 
-    language: Literal["python", "javascript"]
+    language: Language
     code: str
     why: str
 
 
 class Problem(_Strict):
-    """A coding problem: statement, entry point, starter code and tests."""
+    """A coding problem: statement, entry point, starter code and tests.
+
+    A problem offers the languages of its ``entry``; its starter code and
+    reference solutions cover exactly those. A SQL problem offers only ``sql``:
+    its ``setup`` creates the tables on a fresh in-memory database before each
+    test, each test seeds them and compares the query's rows, in order only
+    when ``ordered`` is set (the statement then asks for an ORDER BY).
+    """
 
     title: str
     statement: str
-    entry: dict[str, str]
-    starter: dict[str, str]
+    entry: dict[Language, str] = Field(min_length=1)
+    starter: dict[Language, str]
     tests: TestSuite
-    solutions: dict[str, str] = Field(default_factory=dict)
+    solutions: dict[Language, str] = Field(default_factory=dict)
     wrong_solutions: list[WrongSolution] = Field(default_factory=list)
     skills: dict[str, float] = Field(default_factory=dict)
+    setup: str | None = None
+    ordered: bool = False
 
     @model_validator(mode="after")
     def _languages_agree(self) -> Problem:
-        missing = set(self.entry) - set(self.starter)
+        offered = set(self.entry)
+        missing = offered - set(self.starter)
         if missing:
             raise ValueError(f"starter code missing for {sorted(missing)}")
+        extra = (set(self.starter) | set(self.solutions)) - offered
+        if extra:
+            raise ValueError(f"code for {sorted(extra)}, which entry does not offer")
+        wrong = {w.language for w in self.wrong_solutions} - offered
+        if wrong:
+            raise ValueError(f"wrong solutions in {sorted(wrong)}, not offered")
+        if "sql" in offered and (len(offered) > 1 or not self.setup):
+            raise ValueError("a SQL problem offers only sql and needs setup SQL")
+        if self.setup and "sql" not in offered:
+            raise ValueError("setup SQL belongs to SQL problems only")
+        return self
+
+    @property
+    def languages(self) -> list[str]:
+        """Return the languages this problem may be solved in."""
+        return list(self.entry)
+
+
+class Component(_Strict):
+    """A part of a design, with the other labels a whiteboard may give it."""
+
+    name: str
+    labels: list[str] = Field(default_factory=list)
+
+
+class Design(_Strict):
+    """What a good system design holds and the trade-offs it names."""
+
+    required: list[Component] = Field(min_length=1)
+    optional: list[Component] = Field(default_factory=list)
+    tradeoffs: list[Component] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _names_unique(self) -> Design:
+        names = [c.name.lower() for c in (*self.required, *self.optional)]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"components named twice: {repeated}")
         return self
 
 
@@ -108,11 +164,19 @@ class InterviewContent(_Strict):
     problem: Problem | None = None
     questions: list[Question] = Field(default_factory=list)
     banks: dict[str, list[Question]] | None = None
+    design: Design | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> InterviewContent:
         if not self.questions and not self.banks and self.problem is None:
             raise ValueError("an interview needs questions, grade banks or a problem")
+        ids = [q.id for q in self.all_questions()]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"question ids must be unique, repeated: {repeated}")
+        empty = [grade for grade, bank in (self.banks or {}).items() if not bank]
+        if empty:
+            raise ValueError(f"grade banks without questions: {empty}")
         scored = set(self.problem.skills if self.problem else ())
         for question in self.all_questions():
             scored.update(question.skills)
@@ -121,7 +185,19 @@ class InterviewContent(_Strict):
             raise ValueError(
                 f"questions score skills the interview lacks: {sorted(unknown)}"
             )
+        sessions: list[str | None] = list(self.grades) if self.grades else [None]
+        for grade in sessions:
+            unscored = set(self.skills) - self._scored(grade)
+            if unscored:
+                where = f" for {grade}" if grade else ""
+                raise ValueError(f"no question scores {sorted(unscored)}{where}")
         return self
+
+    def _scored(self, grade: str | None) -> set[str]:
+        scored = set(self.problem.skills if self.problem else ())
+        for question in self.questions_for(grade):
+            scored.update(question.skills)
+        return scored
 
     @property
     def grades(self) -> list[str] | None:

@@ -207,6 +207,8 @@ def _run(content: InterviewContent, body: RunIn, *, hidden: bool) -> RunResult:
         language=body.language,
         entry=problem.entry[body.language],
         tests=tests,
+        setup=problem.setup,
+        ordered=problem.ordered,
     )
 
 

@@ -1,7 +1,9 @@
 """Run candidate code against a problem's tests in a limited child process.
 
 Each run gets a scratch directory, a scrubbed environment, its own process
-group and limits on CPU time, wall time, memory, output and file size. The
+group and limits on CPU time, wall time, memory, output and file size. Python and
+JavaScript code is called as a function; SQL runs on a fresh in-memory SQLite
+database per test, created by the problem's setup and seeded by the test. The
 child reports each test as it finishes, so a run cut short by a limit still
 reports the tests that completed and marks the rest ``timeout``.
 """
@@ -28,7 +30,7 @@ from .content import TestCase
 logger = logging.getLogger(__name__)
 
 HARNESS = Path(__file__).parent / "harness"
-LANGUAGES = ("python", "javascript")
+LANGUAGES = ("python", "javascript", "sql")
 Status = Literal["pass", "fail", "error", "timeout"]
 
 
@@ -90,14 +92,9 @@ class RunResult:
 
 
 def _command(language: str, spec: Path, results: Path) -> list[str]:
-    if language == "python":
-        return [
-            sys.executable,
-            "-I",
-            str(HARNESS / "harness.py"),
-            str(spec),
-            str(results),
-        ]
+    if language in ("python", "sql"):
+        harness = HARNESS / ("harness.py" if language == "python" else "harness_sql.py")
+        return [sys.executable, "-I", str(harness), str(spec), str(results)]
     node = shutil.which("node")
     if node is None:
         raise RuntimeError("JavaScript needs Node.js on the service's machine (node)")
@@ -120,7 +117,7 @@ def _limit_child(limits: Limits, language: str) -> None:
         resource.RLIMIT_FSIZE, (limits.output_bytes, limits.output_bytes)
     )
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    if language == "python":
+    if language != "javascript":
         # V8 reserves far more address space than it uses; node gets a heap cap.
         resource.setrlimit(
             resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes)
@@ -168,8 +165,19 @@ def run_tests(
     entry: str,
     tests: list[tuple[TestCase, bool]],
     limits: Limits | None = None,
+    setup: str | None = None,
+    ordered: bool = False,
 ) -> RunResult:
     """Run ``code`` against ``tests`` (each a case and whether it is hidden).
+
+    Args:
+        code: the candidate's source.
+        language: one of ``LANGUAGES``.
+        entry: the function to call (a label only for SQL).
+        tests: each case and whether it is hidden.
+        limits: resource limits for the whole run.
+        setup: for SQL, the statements that create the tables before each test.
+        ordered: for SQL, compare rows in order (the problem asks for ORDER BY).
 
     Raises:
         ValueError: the language is not one this runner supports.
@@ -193,6 +201,8 @@ def run_tests(
                     "code": code,
                     "entry": entry,
                     "tests": [t.model_dump() for t, _ in tests],
+                    "setup": setup or "",
+                    "ordered": ordered,
                 }
             ),
             encoding="utf-8",
