@@ -1,10 +1,11 @@
 // The code editor (CodeMirror 6) with a language switch.
 import { javascript } from "@codemirror/lang-javascript";
 import { python } from "@codemirror/lang-python";
+import { sql } from "@codemirror/lang-sql";
 import { Compartment, EditorState } from "@codemirror/state";
 import { EditorView, basicSetup } from "codemirror";
 
-const LANGUAGES = { python: () => python(), javascript: () => javascript() };
+const LANGUAGES = { python: () => python(), javascript: () => javascript(), sql: () => sql() };
 
 export function createEditor(parent, { language, doc, onPaste }) {
   const mode = new Compartment();

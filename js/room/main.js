@@ -5,6 +5,7 @@ import { h, show } from "../shared/dom.js";
 import { RoomApi } from "./api.js";
 import { createEditor } from "./editor.js";
 
+const LANGUAGE_NAMES = { python: "Python", javascript: "JavaScript", sql: "SQL" };
 const root = document.getElementById("room");
 const config = JSON.parse(document.getElementById("room-config").textContent || "{}");
 
@@ -98,7 +99,7 @@ class Room {
         onchange: () => this.editor.setLanguage(picker.value, problem.starter[picker.value]),
       },
       problem.languages.map((lang) =>
-        h("option", { value: lang, selected: lang === language }, lang === "python" ? "Python" : "JavaScript"),
+        h("option", { value: lang, selected: lang === language }, LANGUAGE_NAMES[lang] ?? lang),
       ),
     );
     this.picker = picker;
