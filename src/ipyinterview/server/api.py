@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Header, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
@@ -67,9 +68,9 @@ def user_document(row: sa.Row[Any]) -> dict[str, Any]:
 
 
 @router.get("/ai-interviewer/catalogue", tags=["catalogue"])
-def read_catalogue(request: Request, _account: Account) -> dict[str, Any]:
+async def read_catalogue(request: Request, _account: Account) -> JSONResponse:
     """Return the tracks, the interviews per track and the personas."""
-    return request.app.state.library.catalogue().to_wire()
+    return JSONResponse(request.app.state.catalogue)
 
 
 @router.post("/users", tags=["users"])
@@ -182,8 +183,10 @@ def create_session(
 
 
 @router.get("/ai-interviewer/sessions/{session_id}", tags=["sessions"])
-def read_session(request: Request, session_id: str, user: User) -> dict[str, Any]:
+async def read_session(request: Request, session_id: str, user: User) -> JSONResponse:
     """Return the session with its report once completed (only to its own user)."""
+    # On the event loop, not a worker thread: one indexed read by primary key
+    # costs less than the hop to a thread, and this is the hottest endpoint.
     row = get_store(request).session(session_id)
     if row is None or row.user_id != user.id:
         raise ApiError(
@@ -192,4 +195,4 @@ def read_session(request: Request, session_id: str, user: User) -> dict[str, Any
             f"no session {session_id!r} for this user; "
             "check the id and the X-User-Token",
         )
-    return {"status": "success", "session": session_document(row)}
+    return JSONResponse({"status": "success", "session": session_document(row)})

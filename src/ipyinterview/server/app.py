@@ -8,13 +8,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from . import api, room
+from .auth import Resolver
 from .content import load_library
 from .db import Store, make_engine
 from .errors import ApiError, install_error_handlers
@@ -27,33 +29,46 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 MAX_BODY_BYTES = 1024 * 1024
 
 
-class _Headers(BaseHTTPMiddleware):
-    """Refuse oversized bodies; set the room's framing policy."""
+class ServiceHeaders:
+    """ASGI middleware: refuse oversized bodies, add the framing policy, delay.
 
-    def __init__(self, app: FastAPI, settings: Settings) -> None:
-        super().__init__(app)
-        self.csp = "frame-ancestors " + " ".join(settings.frame_ancestors)
+    A plain ASGI wrapper rather than Starlette's BaseHTTPMiddleware, which
+    costs a task and a stream per request.
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        csp = "frame-ancestors " + " ".join(settings.frame_ancestors)
+        # Never X-Frame-Options: the room exists to be framed by notebooks.
+        self.headers = [
+            (b"content-security-policy", csp.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+        ]
         self.latency = settings.latency_ms / 1000
 
-    async def dispatch(
-        self, request: Request, call_next: RequestResponseEndpoint
-    ) -> Response:
-        length = request.headers.get("content-length", "")
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = Headers(scope=scope).get("content-length", "")
         if length.isdigit() and int(length) > MAX_BODY_BYTES:
             error = ApiError(
                 413,
                 "body_too_large",
                 f"the body is over {MAX_BODY_BYTES} bytes; send less",
             )
-            return JSONResponse(error.body(), status_code=413)
-        if self.latency and request.url.path.startswith("/v1/"):
+            await JSONResponse(error.body(), status_code=413)(scope, receive, send)
+            return
+        if self.latency and scope["path"].startswith("/v1/"):
             await asyncio.sleep(self.latency)
-        response = await call_next(request)
-        # Never X-Frame-Options: the room exists to be framed by notebooks.
-        response.headers["Content-Security-Policy"] = self.csp
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self.headers]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -74,10 +89,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.library = load_library(settings.catalogue_dir)
+    app.state.catalogue = app.state.library.catalogue().to_wire()
     app.state.secret = store.secret()
+    app.state.resolver = Resolver(store)
 
     install_error_handlers(app)
-    app.add_middleware(_Headers, settings=settings)
+    app.add_middleware(ServiceHeaders, settings=settings)
     app.include_router(api.router)
     app.include_router(room.router)
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")

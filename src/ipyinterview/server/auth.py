@@ -1,14 +1,90 @@
-"""Who is calling: the API account of X-API-Key and the user of X-User-Token."""
+"""Who is calling: the API account of X-API-Key and the user of X-User-Token.
+
+Keys and tokens never change once issued, so what they resolve to is cached in
+memory: a request that repeats a known key and token reaches its endpoint
+without a database round trip. What does change (credits, plans) is read
+fresh where it is used.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Annotated, Generic, TypeVar
 
-import sqlalchemy as sa
 from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
 
-from .db import Store
+from .db import Store, hash_key
 from .errors import ApiError
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The API account a request acts for."""
+
+    id: str
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """The user a request acts for, and the account it belongs to."""
+
+    id: str
+    account_id: str
+
+
+class BoundedCache(Generic[K, V]):
+    """A least-recently-used map of at most ``size`` entries."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+
+class Resolver:
+    """Resolves keys and tokens to their account and user, with caches."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.accounts: BoundedCache[str, Principal] = BoundedCache()
+        self.users: BoundedCache[str, UserRef] = BoundedCache()
+
+    async def account(self, key: str) -> Principal | None:
+        digest = hash_key(key)
+        found = self.accounts.get(digest)
+        if found is None:
+            row = await run_in_threadpool(self.store.account_for_key, key)
+            if row is None:
+                return None
+            found = Principal(row.id)
+            self.accounts.put(digest, found)
+        return found
+
+    async def user(self, token: str) -> UserRef | None:
+        found = self.users.get(token)
+        if found is None:
+            row = await run_in_threadpool(self.store.user_for_token, token)
+            if row is None:
+                return None
+            found = UserRef(row.id, row.account_id)
+            self.users.put(token, found)
+        return found
 
 
 def get_store(request: Request) -> Store:
@@ -17,12 +93,12 @@ def get_store(request: Request) -> Store:
     return store
 
 
-def require_account(
+async def require_account(
     request: Request,
     x_api_key: Annotated[
         str | None, Header(description="The API account's key.")
     ] = None,
-) -> sa.Row[Any]:
+) -> Principal:
     """Return the API account of the X-API-Key header.
 
     Raises:
@@ -32,7 +108,7 @@ def require_account(
         raise ApiError(
             401, "missing_api_key", "send your API key in the X-API-Key header"
         )
-    account = get_store(request).account_for_key(x_api_key)
+    account = await request.app.state.resolver.account(x_api_key)
     if account is None:
         raise ApiError(
             401,
@@ -43,16 +119,16 @@ def require_account(
     return account
 
 
-Account = Annotated[sa.Row[Any], Depends(require_account)]
+Account = Annotated[Principal, Depends(require_account)]
 
 
-def require_user(
+async def require_user(
     request: Request,
     account: Account,
     x_user_token: Annotated[
         str | None, Header(description="The user's api.token from POST /v1/users.")
     ] = None,
-) -> sa.Row[Any]:
+) -> UserRef:
     """Return the user of the X-User-Token header, a user of the caller's account.
 
     Raises:
@@ -66,7 +142,7 @@ def require_user(
             "send the user's api.token (from POST /v1/users) "
             "in the X-User-Token header",
         )
-    user = get_store(request).user_for_token(x_user_token)
+    user = await request.app.state.resolver.user(x_user_token)
     if user is None:
         raise ApiError(
             401,
@@ -82,4 +158,4 @@ def require_user(
     return user
 
 
-User = Annotated[sa.Row[Any], Depends(require_user)]
+User = Annotated[UserRef, Depends(require_user)]

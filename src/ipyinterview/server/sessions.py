@@ -8,8 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import engine
+from .auth import Principal, UserRef
 from .content import InterviewContent
-from .db import accounts, new_id, sessions, turns, utcnow
+from .db import accounts, new_id, sessions, turns, users, utcnow
 from .errors import ApiError
 
 
@@ -32,8 +33,8 @@ def _iso(value: datetime | None) -> str | None:
 def create_session_row(
     state: Any,
     *,
-    account: sa.Row[Any],
-    user: sa.Row[Any],
+    account: Principal,
+    user: UserRef,
     content: InterviewContent,
     persona_id: str,
     mode: str,
@@ -74,7 +75,10 @@ def create_session_row(
                 f"{settings.session_cost}; add credits to the account",
             )
 
-        quota = settings.plans.get(user.plan)
+        plan = conn.execute(
+            sa.select(users.c.plan).where(users.c.id == user.id)
+        ).scalar_one()
+        quota = settings.plans.get(plan)
         if quota is not None:
             day_start = next_utc_midnight(now) - timedelta(days=1)
             used = conn.execute(
@@ -89,7 +93,7 @@ def create_session_row(
                 raise ApiError(
                     429,
                     "quota_exceeded",
-                    f"the user's plan {user.plan!r} allows {quota} interview(s) "
+                    f"the user's plan {plan!r} allows {quota} interview(s) "
                     f"a day and they are used; it resets at {_iso(resets)}, "
                     "or assign a bigger plan with PUT /v1/users/plan",
                     resetsAt=_iso(resets),
