@@ -81,36 +81,51 @@ def sync_user(request: Request, body: UserIn, account: Account) -> dict[str, Any
     matches a user of this account.
     """
     store = get_store(request)
-    with store.transaction() as conn:
-        match = (
-            users.c.external_id == body.external_id
-            if body.external_id
-            else (users.c.email == body.email)
-        )
-        query = sa.select(users).where(users.c.account_id == account.id, match)
-        row = conn.execute(query).first()
-        if row is None:
-            conn.execute(
-                users.insert().values(
-                    id=new_id(),
-                    account_id=account.id,
-                    token=new_id(24),
-                    name=body.name,
-                    email=body.email,
-                    external_id=body.external_id,
-                    picture=body.picture,
-                    thumbnail=body.thumbnail,
-                    plan=request.app.state.settings.default_plan,
-                    created_at=utcnow(),
-                )
-            )
-        else:
-            conn.execute(
-                users.update()
-                .where(users.c.id == row.id)
-                .values(name=body.name, picture=body.picture, thumbnail=body.thumbnail)
-            )
-        row = conn.execute(query).one()
+    match = (
+        users.c.external_id == body.external_id
+        if body.external_id
+        else users.c.email == body.email
+    )
+    query = sa.select(users).where(users.c.account_id == account.id, match)
+    for attempt in range(2):
+        try:
+            with store.transaction() as conn:
+                row = conn.execute(query).first()
+                if row is None:
+                    conn.execute(
+                        users.insert().values(
+                            id=new_id(),
+                            account_id=account.id,
+                            token=new_id(24),
+                            name=body.name,
+                            email=body.email,
+                            external_id=body.external_id,
+                            picture=body.picture,
+                            thumbnail=body.thumbnail,
+                            plan=request.app.state.settings.default_plan,
+                            created_at=utcnow(),
+                        )
+                    )
+                else:
+                    conn.execute(
+                        users.update()
+                        .where(users.c.id == row.id)
+                        .values(
+                            name=body.name,
+                            picture=body.picture,
+                            thumbnail=body.thumbnail,
+                        )
+                    )
+                row = conn.execute(query).one()
+            break
+        except sa.exc.IntegrityError as err:
+            # The same user synced concurrently: the other insert won; read it.
+            if attempt:
+                raise ApiError(
+                    409,
+                    "user_conflict",
+                    "another user of this account has that email or externalId",
+                ) from err
     return {"status": "success", "user": user_document(row)}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -108,11 +108,53 @@ def sqlite_url(path: Path | str) -> str:
     return f"sqlite:///{Path(path).expanduser().resolve()}"
 
 
+#: The schema this code writes; older databases are migrated on start.
+SCHEMA_VERSION = 1
+
+#: Steps from version N-1 to N, each run once, in order, in one transaction.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+# Held while the schema is created or migrated, so that several service
+# processes starting together on one PostgreSQL do it once.
+_SCHEMA_LOCK = 0x1A1_0001
+
+
+def migrate(engine: Engine) -> int:
+    """Create the schema or bring it up to :data:`SCHEMA_VERSION`; return it.
+
+    Raises:
+        RuntimeError: the database was written by a newer ipyinterview.
+    """
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
+        fresh = not sa.inspect(conn).has_table("sessions")
+        metadata.create_all(conn)
+        stored = conn.execute(
+            sa.select(meta.c.value).where(meta.c.key == "schema_version")
+        ).scalar()
+        version = SCHEMA_VERSION if fresh else int(stored or 1)
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"the database has schema version {version}, newer than this "
+                f"ipyinterview ({SCHEMA_VERSION}); upgrade ipyinterview"
+            )
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[step](conn)
+        conn.execute(meta.delete().where(meta.c.key == "schema_version"))
+        conn.execute(
+            meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
+        )
+    return SCHEMA_VERSION
+
+
 def make_engine(url: str) -> Engine:
-    """Create the engine and the schema; SQLite gets WAL and a busy timeout."""
+    """Create the engine and migrate the schema; SQLite gets WAL and a busy timeout."""
     if not url.startswith("sqlite"):
-        engine = sa.create_engine(url, pool_pre_ping=True)
-        metadata.create_all(engine)
+        engine = sa.create_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=20
+        )
+        migrate(engine)
         return engine
 
     engine = sa.create_engine(
@@ -137,7 +179,7 @@ def make_engine(url: str) -> Engine:
         write = conn.get_execution_options().get("write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
-    metadata.create_all(engine)
+    migrate(engine)
     return engine
 
 

@@ -1,0 +1,81 @@
+"""The local service on PostgreSQL: one contract, several processes, one database."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ipyinterview import Client
+from ipyinterview.server import LocalService
+
+from ..helpers import Room, read_interview
+from ..postgres import temporary_postgres
+from .test_concurrency import create_many, sync_user
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    with (
+        tempfile.TemporaryDirectory(prefix="ipyinterview-pg-") as folder,
+        temporary_postgres(Path(folder)) as url,
+    ):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def pg_service(postgres_url: str) -> Iterator[LocalService]:
+    with LocalService(database_url=postgres_url) as service:
+        yield service
+
+
+def test_an_interview_runs_end_to_end_on_postgresql(pg_service: LocalService) -> None:
+    with Client(pg_service.api_key, pg_service.base_url) as client:
+        user = client.create_user("Pat", "pat@example.com", external_id="pat")
+        created = client.create_session(user.token, "dsa-1", mode="chat")
+        room = Room(created.room_url(user.token))
+        room.get("state")
+        code = read_interview("dsa-1")["problem"]["solutions"]["python"]
+        room.post("run", {"language": "python", "code": code})
+        room.post("answer", {"text": "Linear time with a hash map, O(n) space."})
+        finished = room.post("finish").json()["session"]
+        report = client.get_session(user.token, created.session.id)
+
+    assert report.completed
+    assert report.score == finished["score"]
+    assert report.feedback.questions
+
+
+def test_quota_holds_under_200_concurrent_creates(pg_service: LocalService) -> None:
+    token = sync_user(pg_service, pg_service.api_key, "pg-quota")
+    httpx.put(
+        f"{pg_service.base_url}/v1/users/plan",
+        json={"plan": "basic"},
+        headers={"X-API-Key": pg_service.api_key, "X-User-Token": token},
+    )
+
+    statuses = asyncio.run(create_many(pg_service, pg_service.api_key, token, 200))
+
+    assert statuses.count(200) == 3
+    assert statuses.count(429) == 197
+
+
+def test_two_service_processes_share_one_database(
+    pg_service: LocalService, postgres_url: str
+) -> None:
+    second = LocalService(database_url=postgres_url, api_key=pg_service.api_key)
+    with second, Client(pg_service.api_key, pg_service.base_url) as first_client:
+        user = first_client.create_user("Sam", "sam@example.com", external_id="sam")
+        created = first_client.create_session(user.token, "beh-1")
+        with Client(second.api_key, second.base_url) as second_client:
+            again = second_client.create_user(
+                "Sam", "sam@example.com", external_id="sam"
+            )
+            read = second_client.get_session(again.token, created.session.id)
+
+    assert again.id == user.id
+    assert read.id == created.session.id
