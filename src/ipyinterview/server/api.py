@@ -11,10 +11,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from ..models import MODES
+from ..models import MODES, Catalogue, CreatedSession, SessionEnvelope, WireModel
+from ..models import User as UserDocument
 from .auth import Account, User, get_store
 from .db import new_id, users, utcnow
-from .errors import ApiError
+from .errors import ApiError, error_responses
 from .library import interview_or_404
 from .sessions import create_session_row, session_document
 
@@ -52,7 +53,14 @@ class SessionIn(_Body):
     grade: str | None = None
 
 
-def user_document(row: sa.Row[Any]) -> dict[str, Any]:
+class UserEnvelope(WireModel):
+    """The response of POST /v1/users and PUT /v1/users/plan."""
+
+    status: str = "success"
+    user: UserDocument
+
+
+def user_document(row: sa.Row[Any]) -> JSONResponse:
     """Return the wire form of a user, with its api.token."""
     doc = {
         "_id": row.id,
@@ -67,14 +75,24 @@ def user_document(row: sa.Row[Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if v is not None}
 
 
-@router.get("/ai-interviewer/catalogue", tags=["catalogue"])
+@router.get(
+    "/ai-interviewer/catalogue",
+    tags=["catalogue"],
+    response_model=Catalogue,
+    responses=error_responses(401),
+)
 async def read_catalogue(request: Request, _account: Account) -> JSONResponse:
     """Return the tracks, the interviews per track and the personas."""
     return JSONResponse(request.app.state.catalogue)
 
 
-@router.post("/users", tags=["users"])
-def sync_user(request: Request, body: UserIn, account: Account) -> dict[str, Any]:
+@router.post(
+    "/users",
+    tags=["users"],
+    response_model=UserEnvelope,
+    responses=error_responses(400, 401, 409, 413),
+)
+def sync_user(request: Request, body: UserIn, account: Account) -> JSONResponse:
     """Create the user, or return the same user when synced again.
 
     A user is the same when its externalId (or, without one, its email)
@@ -126,11 +144,16 @@ def sync_user(request: Request, body: UserIn, account: Account) -> dict[str, Any
                     "user_conflict",
                     "another user of this account has that email or externalId",
                 ) from err
-    return {"status": "success", "user": user_document(row)}
+    return JSONResponse({"status": "success", "user": user_document(row)})
 
 
-@router.put("/users/plan", tags=["users"])
-def set_plan(request: Request, body: PlanIn, user: User) -> dict[str, Any]:
+@router.put(
+    "/users/plan",
+    tags=["users"],
+    response_model=UserEnvelope,
+    responses=error_responses(400, 401, 403, 413),
+)
+def set_plan(request: Request, body: PlanIn, user: User) -> JSONResponse:
     """Assign a plan (and so a daily interview quota) to the user."""
     plans = request.app.state.settings.plans
     if body.plan not in plans:
@@ -143,17 +166,22 @@ def set_plan(request: Request, body: PlanIn, user: User) -> dict[str, Any]:
     with store.transaction() as conn:
         conn.execute(users.update().where(users.c.id == user.id).values(plan=body.plan))
         row = conn.execute(sa.select(users).where(users.c.id == user.id)).one()
-    return {"status": "success", "user": user_document(row)}
+    return JSONResponse({"status": "success", "user": user_document(row)})
 
 
-@router.post("/ai-interviewer/sessions", tags=["sessions"])
+@router.post(
+    "/ai-interviewer/sessions",
+    tags=["sessions"],
+    response_model=CreatedSession,
+    responses=error_responses(400, 401, 402, 403, 404, 413, 429),
+)
 def create_session(
     request: Request,
     body: SessionIn,
     account: Account,
     user: User,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Start a session of an interview for the user; it consumes credits and quota."""
     library = request.app.state.library
     content = interview_or_404(library, body.interview_id)
@@ -186,18 +214,16 @@ def create_session(
         idempotency_key=idempotency_key,
     )
     embed = str(request.url_for("room_page", session_id=row.id))
-    return {
-        "status": "success",
-        "session": {
-            "_id": row.id,
-            "interviewId": row.interview_id,
-            "status": row.status,
-        },
-        "embedUrl": embed,
-    }
+    session = {"_id": row.id, "interviewId": row.interview_id, "status": row.status}
+    return JSONResponse({"status": "success", "session": session, "embedUrl": embed})
 
 
-@router.get("/ai-interviewer/sessions/{session_id}", tags=["sessions"])
+@router.get(
+    "/ai-interviewer/sessions/{session_id}",
+    tags=["sessions"],
+    response_model=SessionEnvelope,
+    responses=error_responses(401, 403, 404),
+)
 async def read_session(request: Request, session_id: str, user: User) -> JSONResponse:
     """Return the session with its report once completed (only to its own user)."""
     # On the event loop, not a worker thread: one indexed read by primary key

@@ -7,14 +7,28 @@ handler turns FastAPI's own validation and HTTP errors into the same shape.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger(__name__)
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    status: Literal["failed"] = "failed"
+    code: str
+    message: str
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """Return OpenAPI ``responses`` documenting these error statuses."""
+    return {status: {"model": ErrorBody} for status in statuses}
 
 
 class ApiError(Exception):
