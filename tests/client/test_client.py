@@ -169,3 +169,48 @@ def test_an_async_client_used_after_its_loop_closed_says_so(
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+def test_fetch_reports_keeps_order_and_reports_failures_per_item(
+    client: Client, user: User
+) -> None:
+    ids = [client.create_session(user.token, "beh-1").session.id for _ in range(5)]
+    wanted = [ids[0], "no-such-session", *ids[1:]]
+
+    results = client.fetch_reports(
+        wanted, user_token=user.token, concurrency=3, progress=False
+    )
+
+    assert [r.session_id for r in results] == wanted
+    assert [r.ok for r in results] == [True, False, True, True, True, True]
+    assert isinstance(results[1].error, NotFoundError)
+    assert [r.session.id for r in results if r.ok] == ids
+
+
+@pytest.mark.anyio
+async def test_async_fetch_reports_takes_token_and_id_pairs(
+    service: LocalService, client: Client, user: User
+) -> None:
+    ids = [client.create_session(user.token, "beh-1").session.id for _ in range(4)]
+    pairs = [(user.token, session_id) for session_id in ids] + [("bad-token", ids[0])]
+
+    async with AsyncClient(service.api_key, service.base_url) as aclient:
+        results = await aclient.fetch_reports(pairs, concurrency=2, progress=False)
+
+    assert [r.session_id for r in results] == [*ids, ids[0]]
+    assert [r.ok for r in results] == [True, True, True, True, False]
+    assert isinstance(results[-1].error, AuthenticationError)
+
+
+def test_bare_ids_need_a_user_token(client: Client) -> None:
+    with pytest.raises(ValidationError, match="user_token"):
+        client.fetch_reports(["s1"], progress=False)
+
+
+def test_with_options_changes_one_call_and_shares_connections(client: Client) -> None:
+    patient = client.with_options(timeout=120, max_retries=5)
+
+    assert patient.settings.max_retries == 5
+    assert patient.settings.timeout.read == 120
+    assert client.settings.max_retries == 2
+    assert patient._http is client._http
