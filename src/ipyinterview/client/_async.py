@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
 import time
 from collections.abc import Iterable
@@ -18,7 +17,6 @@ from ._base import (
     FetchResult,
     Request,
     fetch_pairs,
-    is_loopback,
     progress_bar,
     resolve_settings,
     validate_session_args,
@@ -38,6 +36,8 @@ class AsyncClient(BaseClient):
             catalogue = await client.catalogue()
     """
 
+    _http_class = httpx.AsyncClient
+
     def __init__(
         self,
         api_key: str | None = None,
@@ -55,26 +55,6 @@ class AsyncClient(BaseClient):
         self._http.base_url = httpx.URL(self.settings.base_url)
         self._http.headers.update(self._headers())
         self._catalogue: Catalogue | None = None
-
-    def _new_http(
-        self, transport: Any = None, limits: httpx.Limits | None = None
-    ) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            transport=transport,
-            trust_env=not is_loopback(self.settings.base_url),
-            base_url=self.settings.base_url,
-            headers=self._headers(),
-            limits=limits or httpx.Limits(),
-        )
-
-    def _fetch_worker(self) -> AsyncClient:
-        """Return a copy with its own small pool: one pool shared by many
-        concurrent requests costs more CPU per request than the requests."""
-        if not self._own_pool:
-            return self
-        worker = copy.copy(self)
-        worker._http = self._new_http(limits=httpx.Limits(max_connections=1))
-        return worker
 
     async def aclose(self) -> None:
         """Close the connections of this client."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 import queue
 import time
@@ -19,7 +18,6 @@ from ._base import (
     FetchResult,
     Request,
     fetch_pairs,
-    is_loopback,
     progress_bar,
     resolve_settings,
     validate_session_args,
@@ -48,6 +46,8 @@ class Client(BaseClient):
         transport: an httpx transport, for tests and proxies.
     """
 
+    _http_class = httpx.Client
+
     def __init__(
         self,
         api_key: str | None = None,
@@ -65,26 +65,6 @@ class Client(BaseClient):
         self._http.base_url = httpx.URL(self.settings.base_url)
         self._http.headers.update(self._headers())
         self._catalogue: Catalogue | None = None
-
-    def _new_http(
-        self, transport: Any = None, limits: httpx.Limits | None = None
-    ) -> httpx.Client:
-        return httpx.Client(
-            transport=transport,
-            trust_env=not is_loopback(self.settings.base_url),
-            base_url=self.settings.base_url,
-            headers=self._headers(),
-            limits=limits or httpx.Limits(),
-        )
-
-    def _fetch_worker(self) -> Client:
-        """Return a copy with its own small pool: one pool shared by many
-        concurrent requests costs more CPU per request than the requests."""
-        if not self._own_pool:
-            return self
-        worker = copy.copy(self)
-        worker._http = self._new_http(limits=httpx.Limits(max_connections=1))
-        return worker
 
     def close(self) -> None:
         """Close the connections of this client."""
