@@ -35,7 +35,7 @@ def test_serve_prints_its_url_and_a_working_key(tmp_path: Path) -> None:
     )
     try:
         lines = [process.stdout.readline() for _ in range(3)]  # type: ignore[union-attr]
-        key = lines[1].split("API key: ")[1].strip()
+        key = lines[1].split("API key: ")[1].split()[0]
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
@@ -112,3 +112,79 @@ def test_keys_create_prints_a_key_with_its_credits(tmp_path: Path) -> None:
     store.engine.dispose()
     assert account is not None
     assert account.credits == 3
+
+
+def test_serve_keeps_its_key_across_restarts(tmp_path: Path) -> None:
+    keys = []
+    for _ in range(2):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "ipyinterview",
+                "serve",
+                "--port",
+                str(free_port()),
+                "--db",
+                str(tmp_path / "s.db"),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            process.stdout.readline()  # type: ignore[union-attr]
+            keys.append(process.stdout.readline().split("API key: ")[1].split()[0])  # type: ignore[union-attr]
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+            process.stdout.close()  # type: ignore[union-attr]
+
+    assert keys[0] == keys[1]
+    assert (tmp_path / "s.db.api-key").stat().st_mode & 0o777 == 0o600
+
+
+def test_serve_on_a_taken_port_says_so_before_printing_a_key(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ipyinterview",
+                "serve",
+                "--port",
+                str(port),
+                "--db",
+                str(tmp_path / "s.db"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+
+    assert done.returncode != 0
+    assert "choose another port" in done.stderr
+    assert "API key" not in done.stdout
+
+
+def test_keys_create_refuses_negative_credits(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ipyinterview",
+            "keys",
+            "create",
+            "--credits",
+            "-5",
+            "--db",
+            str(tmp_path / "k.db"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+
+    assert done.returncode != 0
+    assert "--credits must be 0 or more" in done.stderr

@@ -122,3 +122,13 @@ def test_the_api_key_is_not_in_widget_state(
     state = json.dumps(room.get_state(), default=str)
 
     assert client.settings.api_key not in state
+
+
+def test_a_double_click_on_start_opens_one_session(room: InterviewRoom) -> None:
+    room.interview_id = "beh-1"
+
+    room._handle_message(room, {"kind": "start"}, [])
+    first = room.session_id
+    room._handle_message(room, {"kind": "start"}, [])
+
+    assert room.session_id == first

@@ -7,19 +7,30 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from ._constants import ENV_API_KEY
+
+
+def _database(args: argparse.Namespace) -> tuple[str, Path]:
+    """Return the database URL and the file that keeps the service's API key."""
+    from .server.db import sqlite_url
+    from .server.service import home
+
+    if args.database_url:
+        return args.database_url, home() / "service-api-key"
+    db = Path(args.db) if args.db else home() / "service.db"
+    return sqlite_url(db), db.with_name(db.name + ".api-key")
 
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .server.app import create_app
-    from .server.db import sqlite_url
-    from .server.service import ensure_account, home, new_api_key
+    from .server.service import bind, ensure_account, stored_key
     from .server.settings import Settings
 
-    database_url = args.database_url or sqlite_url(args.db or home() / "service.db")
+    database_url, key_file = _database(args)
     settings = Settings(database_url=database_url, latency_ms=args.latency_ms)
     if args.plan:
         settings.plans.update(_plans(args.plan))
@@ -29,19 +40,24 @@ def _serve(args: argparse.Namespace) -> int:
                 f"--default-plan must be one of {', '.join(settings.plans)}"
             )
         settings.default_plan = args.default_plan
-    key = os.environ.get(ENV_API_KEY) or new_api_key()
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as err:
+        raise SystemExit(str(err)) from err
+
+    from_env = os.environ.get(ENV_API_KEY)
+    key = from_env or stored_key(key_file)
     ensure_account(settings, key)
     base = f"http://{args.host}:{args.port}"
     print(f"ipyinterview local service at {base}", flush=True)
-    if os.environ.get(ENV_API_KEY):
+    if from_env:
         print(f"API key: taken from {ENV_API_KEY}", flush=True)
     else:
-        # Printed once, on the operator's own terminal, so they can use it.
-        print(f"API key: {key}", flush=True)
+        # Printed on the operator's own terminal, so they can use it.
+        print(f"API key: {key} (kept in {key_file})", flush=True)
     print(f"Use it: Client(api_key=..., base_url={base!r})", flush=True)
-    uvicorn.run(
-        create_app(settings), host=args.host, port=args.port, log_level="warning"
-    )
+    config = uvicorn.Config(create_app(settings), log_level="warning")
+    uvicorn.Server(config).run(sockets=[sock])
     return 0
 
 
@@ -58,11 +74,12 @@ def _plans(items: list[str]) -> dict[str, int | None]:
 
 
 def _keys_create(args: argparse.Namespace) -> int:
-    from .server.db import sqlite_url
-    from .server.service import ensure_account, home, new_api_key
+    from .server.service import ensure_account, new_api_key
     from .server.settings import Settings
 
-    database_url = args.database_url or sqlite_url(args.db or home() / "service.db")
+    if args.credits < 0:
+        raise SystemExit("--credits must be 0 or more")
+    database_url, _ = _database(args)
     key = new_api_key()
     ensure_account(Settings(database_url=database_url), key, credits=args.credits)
     print(key)

@@ -200,6 +200,9 @@ class InterviewRoom(anywidget.AnyWidget):
             return
         kind = content.get("kind")
         if kind == "start":
+            # A double click sends two starts; only the first opens a session.
+            if self.status not in ("picking", "error"):
+                return
             try:
                 self.start()
             except IpyInterviewError as err:

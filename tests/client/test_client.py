@@ -214,3 +214,21 @@ def test_with_options_changes_one_call_and_shares_connections(client: Client) ->
     assert patient.settings.timeout.read == 120
     assert client.settings.max_retries == 2
     assert patient._http is client._http
+
+
+def test_a_grade_for_an_interview_without_grades_is_refused(
+    client: Client, user: User
+) -> None:
+    with pytest.raises(ValidationError, match="not grade-adaptive"):
+        client.create_session(user.token, "dsa-1", grade="Grade 3")
+
+
+def test_wait_for_report_needs_a_positive_timeout(client: Client, user: User) -> None:
+    with pytest.raises(ValidationError, match="positive"):
+        client.wait_for_report(user.token, "s1", timeout=-1)
+
+
+def test_the_created_session_says_what_was_asked(client: Client, user: User) -> None:
+    created = client.create_session(user.token, "beh-1", persona_id="alex", mode="chat")
+
+    assert (created.session.persona_id, created.session.mode) == ("alex", "chat")

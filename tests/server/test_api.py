@@ -173,6 +173,15 @@ def test_bad_session_requests_say_what_to_do(
         assert "Grade 3" in response.json()["message"]
 
 
+def test_a_user_needs_a_real_email(service: LocalService) -> None:
+    body = {"name": "Ada", "email": "not-an-email"}
+
+    response = call(service, "POST", "/v1/users", json=body)
+
+    assert response.status_code == 400
+    assert "email" in response.json()["message"]
+
+
 def test_malformed_json_is_400(service: LocalService) -> None:
     token = new_user(service, "malformed")["api"]["token"]
 

@@ -88,6 +88,7 @@ def test_a_print_flood_is_cut_with_a_marker() -> None:
     )
 
     assert "output limit" in run.error
+    assert "output limit" in run.results[0].error
     assert run.output.endswith(
         "[output cut: the run printed more than the limit allows]"
     )

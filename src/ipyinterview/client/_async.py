@@ -17,6 +17,7 @@ from ._base import (
     FetchResult,
     Request,
     fetch_pairs,
+    fill_created,
     progress_bar,
     resolve_settings,
     validate_session_args,
@@ -151,7 +152,8 @@ class AsyncClient(BaseClient):
         request = self._create_session_request(
             user_token, interview_id, persona_id, mode, grade, idempotency_key
         )
-        return await self._send(request, CreatedSession)
+        created = await self._send(request, CreatedSession)
+        return fill_created(created, persona_id, mode, grade)
 
     async def get_session(self, user_token: str, session_id: str) -> Session:
         """Return the session, with its report once completed."""
@@ -202,6 +204,8 @@ class AsyncClient(BaseClient):
         Raises:
             TimeoutError: the session was not completed within ``timeout`` seconds.
         """
+        if timeout <= 0:
+            raise ValidationError("timeout must be a positive number of seconds")
         deadline = time.monotonic() + timeout
         delay = 0.25
         while True:

@@ -37,7 +37,7 @@ from ..errors import (
     ValidationError,
     error_for_status,
 )
-from ..models import MODES, Catalogue, Session, WireModel
+from ..models import MODES, Catalogue, CreatedSession, Session, WireModel
 
 logger = logging.getLogger("ipyinterview.client")
 
@@ -443,6 +443,17 @@ def _status_error(
     )
 
 
+def fill_created(
+    created: CreatedSession, persona_id: str, mode: str, grade: str | None
+) -> CreatedSession:
+    """Fill in what the create response leaves out but the request settled."""
+    session = created.session
+    session.persona_id = session.persona_id or persona_id
+    session.mode = session.mode or mode
+    session.grade = session.grade or grade
+    return created
+
+
 def validate_session_args(
     catalogue: Catalogue,
     interview_id: str,
@@ -464,6 +475,10 @@ def validate_session_args(
         raise ValidationError(f"persona_id must be one of {', '.join(personas)}")
     if mode not in MODES:
         raise ValidationError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if not interview.grades and grade is not None:
+        raise ValidationError(
+            f"{interview_id!r} is not grade-adaptive; leave grade out"
+        )
     if interview.grades:
         if grade is None:
             raise ValidationError(

@@ -18,6 +18,7 @@ from ._base import (
     FetchResult,
     Request,
     fetch_pairs,
+    fill_created,
     progress_bar,
     resolve_settings,
     validate_session_args,
@@ -158,7 +159,8 @@ class Client(BaseClient):
         request = self._create_session_request(
             user_token, interview_id, persona_id, mode, grade, idempotency_key
         )
-        return self._send(request, CreatedSession)
+        created = self._send(request, CreatedSession)
+        return fill_created(created, persona_id, mode, grade)
 
     def get_session(self, user_token: str, session_id: str) -> Session:
         """Return the session, with its report once completed."""
@@ -229,6 +231,8 @@ class Client(BaseClient):
         Raises:
             TimeoutError: the session was not completed within ``timeout`` seconds.
         """
+        if timeout <= 0:
+            raise ValidationError("timeout must be a positive number of seconds")
         deadline = time.monotonic() + timeout
         delay = 0.25
         while True:

@@ -32,7 +32,7 @@ class UserIn(_Body):
     """A user of your application to sync."""
 
     name: str = Field(min_length=1, max_length=200)
-    email: str = Field(min_length=3, max_length=320)
+    email: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
     external_id: str | None = Field(default=None, max_length=200)
     picture: str | None = Field(default=None, max_length=2000)
     thumbnail: str | None = Field(default=None, max_length=2000)

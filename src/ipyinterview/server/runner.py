@@ -241,6 +241,11 @@ def run_tests(
     run.error = fatal or _termination_reason(
         proc.returncode, timed_out, flooded, limits
     )
+    if flooded:
+        # The write that hit the cap failed inside a test: say why in words.
+        for record in records.values():
+            if "File too large" in str(record.get("error")):
+                record["error"] = run.error
     for index, (case, hidden) in enumerate(tests):
         record = records.get(index)
         if record is None:

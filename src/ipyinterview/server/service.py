@@ -58,6 +58,30 @@ def ensure_account(
         store.engine.dispose()
 
 
+def bind(host: str, port: int) -> socket.socket:
+    """Return a listening socket for the service on ``host:port``.
+
+    Raises:
+        OSError: the address is taken or not available; the message says so.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit this: without it, each response written in
+    # two parts waits ~40 ms for a delayed ACK (Nagle's algorithm).
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as err:
+        sock.close()
+        raise OSError(
+            err.errno,
+            f"cannot listen on {host}:{port} ({err.strerror}); choose another port",
+        ) from err
+    sock.listen(2048)
+    return sock
+
+
 class LocalService:
     """The local service running in a background thread.
 
@@ -116,13 +140,7 @@ class LocalService:
             return self
         ensure_account(self.settings, self.api_key)
         app = create_app(self.settings)
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        # Accepted connections inherit this: without it, each response written in
-        # two parts waits ~40 ms for a delayed ACK (Nagle's algorithm).
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.bind((self.host, self.port))
+        sock = bind(self.host, self.port)
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
             app, log_level="warning", access_log=False, lifespan="on"
@@ -167,8 +185,8 @@ _default: LocalService | None = None
 _default_lock = threading.Lock()
 
 
-def _default_key(folder: Path) -> str:
-    path = folder / "local-api-key"
+def stored_key(path: Path) -> str:
+    """Return the API key kept in ``path``, creating it (mode 0600) if missing."""
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
     key = new_api_key()
@@ -188,9 +206,8 @@ def default_service() -> LocalService:
     with _default_lock:
         if _default is None:
             folder = home()
-            service = LocalService(
-                db_path=folder / "local.db", api_key=_default_key(folder)
-            )
+            key = stored_key(folder / "local-api-key")
+            service = LocalService(db_path=folder / "local.db", api_key=key)
             service.start()
             import atexit
 
