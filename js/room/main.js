@@ -7,6 +7,8 @@ import { createEditor } from "./editor.js";
 
 const LANGUAGE_NAMES = { python: "Python", javascript: "JavaScript", sql: "SQL" };
 const root = document.getElementById("room");
+// The service takes answers up to this many characters.
+const MAX_ANSWER = 20000;
 const config = JSON.parse(document.getElementById("room-config").textContent || "{}");
 
 function post(action, extra = {}) {
@@ -48,19 +50,16 @@ class Room {
     this.input = h("textarea", {
       class: "answer",
       rows: 3,
-      placeholder: "Type your answer…",
+      placeholder: "Type your answer… (Ctrl+Enter sends)",
       "aria-label": "Your answer",
+      maxlength: MAX_ANSWER,
       onpaste: () => this.api.integrity("paste"),
       onkeydown: (event) => {
         if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) this.send(event);
       },
     });
-    const form = h(
-      "form",
-      { class: "reply", onsubmit: (event) => this.send(event) },
-      this.input,
-      h("button", { type: "submit" }, "Send"),
-    );
+    this.sendButton = h("button", { type: "submit" }, "Send");
+    const form = h("form", { class: "reply", onsubmit: (event) => this.send(event) }, this.input, this.sendButton);
     const chat = h("section", { class: "chat" }, this.transcript, form);
     const header = h(
       "header",
@@ -180,21 +179,32 @@ class Room {
     this.timer.classList.toggle("late", left < 60);
   }
 
+  // One action at a time: the buttons that start one are disabled meanwhile.
+  setBusy(busy) {
+    this.busy = busy;
+    root.classList.toggle("busy", busy);
+    for (const button of [this.runButton, this.submitButton, this.sendButton]) {
+      if (button) button.disabled = busy;
+    }
+  }
+
   async guard(label, work) {
     if (this.busy) return;
-    this.busy = true;
+    this.setBusy(true);
     this.status.textContent = label;
-    root.classList.add("busy");
+    this.status.classList.remove("error");
     try {
       await work();
       this.status.textContent = "";
     } catch (err) {
       this.status.textContent = err.message;
       this.status.classList.add("error");
-      setTimeout(() => this.status.classList.remove("error"), 4000);
     } finally {
-      this.busy = false;
-      root.classList.remove("busy");
+      this.setBusy(false);
+    }
+    if (this.finishQueued) {
+      this.finishQueued = false;
+      await this.finish();
     }
   }
 
@@ -223,6 +233,12 @@ class Room {
   }
 
   finish() {
+    if (this.busy) {
+      // Finish pressed during a run: finish as soon as the run ends.
+      this.finishQueued = true;
+      this.status.textContent = "Finishing as soon as the current step ends…";
+      return undefined;
+    }
     return this.guard("Scoring your interview…", async () => {
       this.state = await this.api.finish();
       const session = this.state.session;

@@ -4,7 +4,7 @@ import { h } from "../shared/dom.js";
 import { renderPicker } from "./picker.js";
 import { relayEvents } from "./relay.js";
 
-function renderResult(model) {
+function renderResult(model, { compact }) {
   const report = model.get("report") ?? {};
   const skills = (report.skills ?? []).map((skill) =>
     h(
@@ -15,17 +15,23 @@ function renderResult(model) {
       h("span", {}, skill.score ?? "–"),
     ),
   );
+  const back = h(
+    "button",
+    { type: "button", class: "ipyi-back", onclick: () => model.send({ kind: "back" }) },
+    "Back to catalogue",
+  );
+  const score = h("div", { class: "ipyi-score" }, String(model.get("score") ?? report.score ?? "–"));
+  const verdict = h("p", { class: "ipyi-verdict" }, report.verdict ?? "");
+  const region = { role: "region", "aria-label": "Interview result" };
+  // Above a live room, whose own report shows the details: one line.
+  if (compact) return h("div", { class: "ipyi-result compact", ...region }, score, verdict, back);
   return h(
     "div",
-    { class: "ipyi-result", role: "region", "aria-label": "Interview result" },
-    h("div", { class: "ipyi-score" }, String(model.get("score") ?? report.score ?? "–")),
-    h("p", { class: "ipyi-verdict" }, report.verdict ?? ""),
+    { class: "ipyi-result", ...region },
+    score,
+    verdict,
     skills.length ? h("ul", { class: "ipyi-skills" }, skills) : null,
-    h(
-      "button",
-      { type: "button", class: "ipyi-back", onclick: () => model.send({ kind: "back" }) },
-      "Back to catalogue",
-    ),
+    back,
   );
 }
 
@@ -78,7 +84,7 @@ function render({ model, el }) {
       top.replaceChildren();
     } else if (status === "finished") {
       // A live room keeps showing its own report below the summary.
-      top.replaceChildren(renderResult(model));
+      top.replaceChildren(renderResult(model, { compact: frame !== null }));
     } else {
       removeFrame();
       top.replaceChildren(renderPicker(model, () => model.send({ kind: "start" })));

@@ -87,7 +87,10 @@ export function renderPicker(model, onStart) {
     fields.push(select("Grade", "grade", model.get("grade"), grades, setAndSave("grade")));
   }
   const status = model.get("status");
-  const ready = chosen && (!chosen.grades?.length || model.get("grade")) && status !== "starting";
+  let hint = "";
+  if (!chosen) hint = "Choose an interview below.";
+  else if (chosen.grades?.length && !model.get("grade")) hint = "Choose a grade to start.";
+  const ready = !hint && status !== "starting";
   const start = h(
     "button",
     { type: "button", class: "ipyi-start", disabled: !ready, onclick: onStart },
@@ -100,10 +103,17 @@ export function renderPicker(model, onStart) {
     { class: "ipyi-picker" },
     h(
       "div",
+      { class: "ipyi-choices" },
+      h("div", { class: "ipyi-chosen" }, chosen ? chosen.title : "No interview chosen"),
+      fields,
+      start,
+      hint ? h("span", { class: "ipyi-hint" }, hint) : null,
+    ),
+    error ? h("p", { class: "ipyi-error", role: "alert" }, error) : null,
+    h(
+      "div",
       { class: "ipyi-tracks" },
       groups.length ? groups : h("p", {}, "The catalogue is empty or could not be loaded."),
     ),
-    h("div", { class: "ipyi-choices" }, fields, start),
-    error ? h("p", { class: "ipyi-error", role: "alert" }, error) : null,
   );
 }

@@ -145,11 +145,34 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         chromium.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo
+) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when == "call":
+        item.stash[FAILED] = report.failed
+
+
+FAILED = pytest.StashKey[bool]()
+
+
 @pytest.fixture
-def page(browser: object) -> Iterator[object]:
+def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     page = context.new_page()
+    console: list[str] = []
+    page.on(
+        "console", lambda message: console.append(f"{message.type}: {message.text}")
+    )
     yield page
+    if request.node.stash.get(FAILED, False):
+        # What the browser showed and said when the test failed.
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = request.node.name
+        page.screenshot(path=str(ARTIFACTS / f"failed-{name}.png"), full_page=True)
+        (ARTIFACTS / f"failed-{name}.console.txt").write_text("\n".join(console))
     context.close()
 
 

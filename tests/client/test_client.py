@@ -97,6 +97,7 @@ def test_quota_exceeded_says_when_it_resets(client: Client) -> None:
 
     assert caught.value.resets_at is not None
     assert caught.value.resets_at.hour == 0
+    assert caught.value.request_id, "errors keep the response's request id"
 
 
 def test_a_base_url_without_a_key_says_what_to_set(monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -149,3 +149,18 @@ def test_exact_answers_are_checked_exactly(
     questions = client.get_session(user.token, created.session.id).feedback.questions
 
     assert [q.score for q in questions] == [100, 0, 0]
+
+
+def test_a_failing_run_does_not_move_on_but_submit_does(open_room) -> None:
+    _created, room = open_room()
+    starter = room.get("state").json()["interview"]["problem"]["starter"]["python"]
+
+    failing = room.post("run", {"language": "python", "code": starter}).json()["state"]
+    submitted = room.post(
+        "run", {"language": "python", "code": starter, "submit": True}
+    )
+    turns = submitted.json()["state"]["turns"]
+
+    assert "complexity" not in failing["turns"][-1]["text"]
+    assert "(10 hidden)" in turns[-2]["text"]
+    assert "complexity" in turns[-1]["text"]

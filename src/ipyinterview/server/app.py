@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -63,9 +64,15 @@ class ServiceHeaders:
         if self.latency and scope["path"].startswith("/v1/"):
             await asyncio.sleep(self.latency)
 
+        request_id = secrets.token_hex(8).encode()
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *self.headers]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *self.headers,
+                    (b"x-request-id", request_id),
+                ]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

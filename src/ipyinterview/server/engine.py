@@ -94,31 +94,54 @@ def current_item(state: dict[str, Any]) -> dict[str, Any] | None:
     return state["plan"][position] if position < len(state["plan"]) else None
 
 
+def _run_reaction(persona: str, run: RunResult, submit: bool) -> str:
+    hidden = sum(r.hidden for r in run.results)
+    which = (
+        f"{run.total} tests ({hidden} hidden)"
+        if submit
+        else f"{run.total} visible tests"
+    )
+    if run.passed == run.total:
+        return f"All {which} pass."
+    if persona == "maya":
+        nudge = (
+            "You're close: look at the first failing case and what it expects."
+            if run.passed * 2 >= run.total
+            else "Take it one case at a time: start with the first failing one."
+        )
+        return f"{run.passed} of {which} pass. {nudge}"
+    return f"{run.passed} of {which} pass."
+
+
 def on_run(
-    content: InterviewContent, state: dict[str, Any], run: RunResult, code: str
+    content: InterviewContent,
+    state: dict[str, Any],
+    run: RunResult,
+    code: str,
+    *,
+    submit: bool = False,
 ) -> list[Turn]:
-    """Record a run of the code; the first run moves on to the follow-up questions."""
+    """Record a run of the code.
+
+    The interview moves on to the follow-up questions once the visible tests
+    all pass, or when the candidate submits (says the code is final).
+    """
     state["runs"] += 1
     state["code"] = {"language": run.language, "source": code}
-    summary = {"passed": run.passed, "total": run.total, "language": run.language}
+    summary = {
+        "passed": run.passed,
+        "total": run.total,
+        "language": run.language,
+        "submit": submit,
+    }
     turns: list[Turn] = [
         {"role": "candidate", "kind": "run", "text": code, "data": summary}
     ]
-
-    persona = state["persona"]
-    if run.passed == run.total:
-        reaction = f"All {run.total} visible tests pass."
-    elif persona == "maya":
-        reaction = (
-            f"{run.passed} of {run.total} tests pass. You're close: look at the first "
-            "failing case and what it expects."
-        )
-    else:
-        reaction = f"{run.passed} of {run.total} visible tests pass."
-    turns.append(_say(reaction))
+    turns.append(_say(_run_reaction(state["persona"], run, submit)))
 
     item = current_item(state)
-    if item is not None and item["type"] == "code":
+    visible_pass = all(r.status == "pass" for r in run.results if not r.hidden)
+    if item is not None and item["type"] == "code" and (visible_pass or submit):
         state["position"] += 1
         turns += _prompt(content, state)
     return turns

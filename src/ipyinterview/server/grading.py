@@ -135,12 +135,14 @@ def verdict(score: int, skills: dict[str, int | None], persona_id: str) -> str:
     weak = min(others, key=lambda k: scored[k]) if others else strong
     high, mid = VERDICT_BARS.get(persona_id, DEFAULT_BARS)
     if scored[strong] == scored[weak] and strong != weak:
-        both = " and ".join(scored)
+        names = list(scored)
+        both = ", ".join(names[:-1]) + " and " + names[-1]
+        every = "both" if len(names) == 2 else "all"
         if score >= high:
             return f"Strong interview: {both} were equally convincing."
         if score >= mid:
-            return f"Even across {both}; deepen all of them to stand out."
-        return f"Not there yet: {both} all need more practice."
+            return f"Even across {both}; deepen {every} of them to stand out."
+        return f"Not there yet: {both} {every} need more practice."
     if strong == weak:
         if score >= high:
             return f"Strong interview: {strong} was convincing throughout."

@@ -225,7 +225,9 @@ async def room_run(
         _update,
         request,
         session_id,
-        lambda state, content: engine.on_run(content, state, run, body.code),
+        lambda state, content: engine.on_run(
+            content, state, run, body.code, submit=body.submit
+        ),
     )
     return {"run": run.to_dict(), "state": _room_state(request, row)}
 

@@ -97,6 +97,10 @@ def create_session_row(
                     f"a day and they are used; it resets at {_iso(resets)}, "
                     "or assign a bigger plan with PUT /v1/users/plan",
                     resetsAt=_iso(resets),
+                    # Clients that honour Retry-After see the wait is long.
+                    headers={
+                        "Retry-After": str(int((resets - now).total_seconds()) + 1)
+                    },
                 )
 
         session_id = new_id()
