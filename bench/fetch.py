@@ -15,56 +15,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
 from ipyinterview import AsyncClient, Client
+from ipyinterview.server.process import ServiceProcess
 
 KEY = "oc_local_bench_key"
 
 
-@contextmanager
-def serve(db: Path, latency_ms: int) -> Iterator[str]:
-    """Run ``python -m ipyinterview serve`` and yield its base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [
-        sys.executable,
-        "-m",
-        "ipyinterview",
-        "serve",
-        "--port",
-        str(port),
-        "--db",
-        str(db),
-        "--latency-ms",
-        str(latency_ms),
-    ]
-    env = {**os.environ, "IPYINTERVIEW_API_KEY": KEY}
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                httpx.get(f"{base}/healthz")
-                break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def serve(db: Path, latency_ms: int) -> ServiceProcess:
+    """The service in its own process, as a real service would be."""
+    return ServiceProcess(db, api_key=KEY, args=["--latency-ms", str(latency_ms)])
 
 
 def main() -> None:
@@ -81,7 +45,7 @@ def main() -> None:
     args = parser.parse_args()
     db = Path(tempfile.mkdtemp(prefix="ipyinterview-bench-")) / "bench.db"
 
-    with serve(db, 0) as base, Client(KEY, base) as setup:
+    with serve(db, 0) as service, Client(KEY, service.base_url) as setup:
         user = setup.create_user("Bench", "bench@example.com", external_id="bench")
         with ThreadPoolExecutor(8) as pool:
             ids = list(
@@ -91,7 +55,11 @@ def main() -> None:
                 )
             )
 
-    with serve(db, args.latency_ms) as base, Client(KEY, base, max_retries=0) as client:
+    with (
+        serve(db, args.latency_ms) as slow,
+        Client(KEY, slow.base_url, max_retries=0) as client,
+    ):
+        base = slow.base_url
         client.get_session(user.token, ids[0])  # a warm connection, as in real use
         start = time.perf_counter()
         results = client.fetch_reports(

@@ -32,6 +32,11 @@ def call(
     return httpx.request(method, service.base_url + path, headers=headers, **kwargs)
 
 
+def create(service: LocalService, token: str, **kwargs: Any) -> httpx.Response:
+    """POST /v1/ai-interviewer/sessions as the user of ``token``."""
+    return call(service, "POST", "/v1/ai-interviewer/sessions", token=token, **kwargs)
+
+
 def new_user(service: LocalService, external_id: str, email: str | None = None) -> dict:
     body = {
         "name": "Ada",
@@ -85,11 +90,9 @@ def test_syncing_a_user_again_returns_the_same_user_and_token(
 def test_a_session_is_readable_only_by_its_own_user(service: LocalService) -> None:
     owner = new_user(service, "owner")["api"]["token"]
     other = new_user(service, "other")["api"]["token"]
-    created = call(
+    created = create(
         service,
-        "POST",
-        "/v1/ai-interviewer/sessions",
-        token=owner,
+        owner,
         json={"interviewId": "dsa-1", "mode": "chat"},
     ).json()
     path = f"/v1/ai-interviewer/sessions/{created['session']['_id']}"
@@ -106,11 +109,9 @@ def test_a_session_is_readable_only_by_its_own_user(service: LocalService) -> No
 def test_created_session_has_the_seed_shape(service: LocalService) -> None:
     token = new_user(service, "shape")["api"]["token"]
 
-    body = call(
+    body = create(
         service,
-        "POST",
-        "/v1/ai-interviewer/sessions",
-        token=token,
+        token,
         json={"interviewId": "dsa-1"},
     ).json()
 
@@ -162,9 +163,7 @@ def test_bad_session_requests_say_what_to_do(
 ) -> None:
     token = new_user(service, f"bad-{code}")["api"]["token"]
 
-    response = call(
-        service, "POST", "/v1/ai-interviewer/sessions", token=token, json=body
-    )
+    response = create(service, token, json=body)
 
     assert response.status_code == status
     assert response.json()["code"] == code
@@ -185,11 +184,9 @@ def test_a_user_needs_a_real_email(service: LocalService) -> None:
 def test_malformed_json_is_400(service: LocalService) -> None:
     token = new_user(service, "malformed")["api"]["token"]
 
-    response = call(
+    response = create(
         service,
-        "POST",
-        "/v1/ai-interviewer/sessions",
-        token=token,
+        token,
         content=b"{not json",
         headers={"Content-Type": "application/json"},
     )
@@ -203,10 +200,8 @@ def test_a_plan_sets_the_daily_quota(service: LocalService) -> None:
     plan = call(service, "PUT", "/v1/users/plan", token=token, json={"plan": "free"})
     body = {"interviewId": "beh-1", "mode": "chat"}
 
-    first = call(service, "POST", "/v1/ai-interviewer/sessions", token=token, json=body)
-    second = call(
-        service, "POST", "/v1/ai-interviewer/sessions", token=token, json=body
-    )
+    first = create(service, token, json=body)
+    second = create(service, token, json=body)
 
     assert plan.json()["user"]["plan"] == "free"
     assert first.status_code == 200
@@ -231,22 +226,8 @@ def test_an_idempotency_key_returns_the_first_session(service: LocalService) -> 
     headers = {"Idempotency-Key": "retry-me"}
     body = {"interviewId": "dsa-1"}
 
-    first = call(
-        service,
-        "POST",
-        "/v1/ai-interviewer/sessions",
-        token=token,
-        json=body,
-        headers=dict(headers),
-    ).json()
-    again = call(
-        service,
-        "POST",
-        "/v1/ai-interviewer/sessions",
-        token=token,
-        json=body,
-        headers=dict(headers),
-    ).json()
+    first = create(service, token, json=body, headers=dict(headers)).json()
+    again = create(service, token, json=body, headers=dict(headers)).json()
 
     assert again["session"]["_id"] == first["session"]["_id"]
 
@@ -254,11 +235,9 @@ def test_an_idempotency_key_returns_the_first_session(service: LocalService) -> 
 def test_a_body_over_the_limit_is_413(service: LocalService) -> None:
     token = new_user(service, "big")["api"]["token"]
 
-    response = call(
+    response = create(
         service,
-        "POST",
-        "/v1/ai-interviewer/sessions",
-        token=token,
+        token,
         content=json.dumps({"interviewId": "x" * 2_000_000}),
         headers={"Content-Type": "application/json"},
     )

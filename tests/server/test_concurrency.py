@@ -59,15 +59,19 @@ def count_sessions(service: LocalService, token: str) -> int:
     return scalar(service, query)
 
 
-def test_200_concurrent_creates_respect_a_quota_of_3(service: LocalService) -> None:
-    token = sync_user(service, service.api_key, "concurrent-quota")
+def quota_race(service: LocalService, external_id: str) -> tuple[str, list[int]]:
+    """Give a new user the basic plan (3 a day), then create 200 sessions at once."""
+    token = sync_user(service, service.api_key, external_id)
     httpx.put(
         f"{service.base_url}/v1/users/plan",
         json={"plan": "basic"},
         headers={"X-API-Key": service.api_key, "X-User-Token": token},
     )
+    return token, asyncio.run(create_many(service, service.api_key, token, 200))
 
-    statuses = asyncio.run(create_many(service, service.api_key, token, 200))
+
+def test_200_concurrent_creates_respect_a_quota_of_3(service: LocalService) -> None:
+    token, statuses = quota_race(service, "concurrent-quota")
 
     assert statuses.count(200) == 3
     assert statuses.count(429) == 197

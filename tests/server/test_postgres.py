@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from ipyinterview import Client
@@ -15,7 +13,7 @@ from ipyinterview.server import LocalService
 
 from ..helpers import Room, read_interview
 from ..postgres import temporary_postgres
-from .test_concurrency import create_many, sync_user
+from .test_concurrency import quota_race
 
 
 @pytest.fixture(scope="module")
@@ -51,14 +49,7 @@ def test_an_interview_runs_end_to_end_on_postgresql(pg_service: LocalService) ->
 
 
 def test_quota_holds_under_200_concurrent_creates(pg_service: LocalService) -> None:
-    token = sync_user(pg_service, pg_service.api_key, "pg-quota")
-    httpx.put(
-        f"{pg_service.base_url}/v1/users/plan",
-        json={"plan": "basic"},
-        headers={"X-API-Key": pg_service.api_key, "X-User-Token": token},
-    )
-
-    statuses = asyncio.run(create_many(pg_service, pg_service.api_key, token, 200))
+    _token, statuses = quota_race(pg_service, "pg-quota")
 
     assert statuses.count(200) == 3
     assert statuses.count(429) == 197

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import textwrap
 import time
 
 import pytest
 
 from ipyinterview.server.content import TestCase
-from ipyinterview.server.runner import Limits, run_tests
+from ipyinterview.server.runner import Limits, RunResult, run_tests
+
+
+def run_add(body: str, tests: list | None = None, **limits: float) -> RunResult:
+    """Run ``def add(a, b):`` with ``body`` (one indented block) in Python."""
+    code = "def add(a, b):\n" + textwrap.indent(body, "    ") + "\n"
+    return run_tests(
+        code,
+        language="python",
+        entry="add",
+        tests=tests or CASES[:1],
+        limits=Limits(**limits),
+    )
+
 
 CASES = [
     (TestCase(args=[2, 3], expected=5), False),
@@ -29,24 +43,14 @@ def test_numbers_compare_with_a_tolerance(language: str, code: str) -> None:
 
 
 def test_a_wrong_answer_is_a_fail_with_what_it_got() -> None:
-    run = run_tests(
-        "def add(a, b):\n    return a - b\n",
-        language="python",
-        entry="add",
-        tests=CASES[:1],
-    )
+    run = run_add("return a - b")
 
     assert run.results[0].status == "fail"
     assert run.results[0].got == -1
 
 
 def test_an_exception_is_an_error_with_the_candidates_trace() -> None:
-    run = run_tests(
-        "def add(a, b):\n    raise ValueError('boom')\n",
-        language="python",
-        entry="add",
-        tests=CASES[:1],
-    )
+    run = run_add("raise ValueError('boom')")
 
     assert run.results[0].status == "error"
     assert "ValueError: boom" in run.results[0].error
@@ -63,13 +67,7 @@ def test_a_missing_function_says_what_to_define() -> None:
 def test_an_infinite_loop_times_out_near_the_limit() -> None:
     started = time.monotonic()
 
-    run = run_tests(
-        "def add(a, b):\n    while True: pass\n",
-        language="python",
-        entry="add",
-        tests=CASES,
-        limits=Limits(wall_seconds=1.0),
-    )
+    run = run_add("while True: pass", CASES, wall_seconds=1.0)
 
     assert time.monotonic() - started < 2.5
     assert [r.status for r in run.results] == ["timeout", "timeout"]
@@ -133,19 +131,8 @@ def test_children_do_not_outlive_the_run(tmp_path) -> None:
 
 
 def test_the_next_run_works_after_a_timeout() -> None:
-    run_tests(
-        "def add(a, b):\n    while True: pass\n",
-        language="python",
-        entry="add",
-        tests=CASES[:1],
-        limits=Limits(wall_seconds=0.5),
-    )
+    run_add("while True: pass", None, wall_seconds=0.5)
 
-    run = run_tests(
-        "def add(a, b):\n    return a + b\n",
-        language="python",
-        entry="add",
-        tests=CASES[:1],
-    )
+    run = run_add("return a + b")
 
     assert run.results[0].status == "pass"
