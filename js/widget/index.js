@@ -1,7 +1,7 @@
 // The ipyinterview widget: picker → interview room iframe → result.
 import "./widget.css";
 import { h } from "../shared/dom.js";
-import { renderPicker } from "./picker.js";
+import { Picker } from "./picker.js";
 import { relayEvents } from "./relay.js";
 
 function renderResult(model, { compact }) {
@@ -71,6 +71,8 @@ function render({ model, el }) {
     slot.replaceChildren();
   };
 
+  let picker = null;
+
   const draw = () => {
     const status = model.get("status");
     const url = model.get("room_url");
@@ -87,17 +89,25 @@ function render({ model, el }) {
       top.replaceChildren(renderResult(model, { compact: frame !== null }));
     } else {
       removeFrame();
-      top.replaceChildren(renderPicker(model, () => model.send({ kind: "start" })));
+      picker ??= new Picker(model, () => model.send({ kind: "start" }));
+      picker.update();
+      if (top.firstChild !== picker.el) top.replaceChildren(picker.el);
     }
   };
+  const rebuild = () => {
+    picker?.rebuild();
+    draw();
+  };
 
-  const names = ["catalogue", "interview_id", "persona_id", "mode", "grade", "status", "room_url", "error", "report"];
+  const names = ["interview_id", "persona_id", "mode", "grade", "status", "room_url", "error", "report"];
   for (const name of names) model.on(`change:${name}`, draw);
+  model.on("change:catalogue", rebuild);
   draw();
 
   return () => {
     removeFrame();
     for (const name of names) model.off(`change:${name}`, draw);
+    model.off("change:catalogue", rebuild);
   };
 }
 
