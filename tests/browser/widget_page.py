@@ -50,7 +50,7 @@ window.ready = true;
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Serves files without logging each request."""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         return None
 
 
