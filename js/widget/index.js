@@ -35,6 +35,23 @@ function renderResult(model, { compact }) {
   );
 }
 
+// Why a room may not show, in words, with what to do.
+function likelyCause(roomUrl) {
+  const room = new URL(roomUrl, window.location.href);
+  if (window.location.protocol === "https:" && room.protocol === "http:") {
+    return [
+      `This notebook is served over https and the room over http (${room.origin}): the browser blocks it.`,
+      "Serve the room over https, or through the notebook server (jupyter-server-proxy).",
+    ].join(" ");
+  }
+  return [
+    `The room at ${room.origin} did not answer. Either the service is not reachable from this browser`,
+    `(check that it runs and that this machine can open ${room.origin}), or it refuses to be framed by`,
+    `${window.location.origin}: add that origin to IPYINTERVIEW_FRAME_ANCESTORS where the service runs.`,
+    "Opening the room in a new tab works around framing.",
+  ].join(" ");
+}
+
 function createFrame(model, url, signal, sequence) {
   const iframe = h("iframe", {
     class: "ipyi-frame",
@@ -44,14 +61,41 @@ function createFrame(model, url, signal, sequence) {
     allowfullscreen: true,
     style: `height: ${model.get("height")}`,
   });
+  const notice = h("p", { class: "ipyi-notice", role: "alert", hidden: true });
+  const mixed = window.location.protocol === "https:" && new URL(url, window.location.href).protocol === "http:";
+  if (mixed) {
+    notice.textContent = likelyCause(url);
+    notice.hidden = false;
+  }
+  const timer = setTimeout(() => {
+    notice.textContent = likelyCause(url);
+    notice.hidden = false;
+  }, model.get("load_timeout") * 1000);
+  signal.addEventListener("abort", () => clearTimeout(timer));
   relayEvents({
     iframe,
     // Derived from the iframe's own URL: localhost and 127.0.0.1 differ.
     origin: new URL(url, window.location.href).origin,
     signal,
-    onEvent: (event) => model.send({ kind: "event", seq: sequence.next(), event }),
+    onEvent: (event) => {
+      if (event.action === "interviewLoaded" || event.action === "interviewAlreadyCompleted") {
+        clearTimeout(timer);
+        if (!mixed) notice.hidden = true;
+      }
+      model.send({ kind: "event", seq: sequence.next(), event });
+    },
   });
-  return iframe;
+  const toolbar = h(
+    "div",
+    { class: "ipyi-toolbar" },
+    h(
+      "button",
+      { type: "button", class: "ipyi-back", onclick: () => model.send({ kind: "back" }) },
+      "Back to catalogue",
+    ),
+    h("a", { class: "ipyi-newtab", href: url, target: "_blank", rel: "noopener noreferrer" }, "Open in a new tab ↗"),
+  );
+  return h("div", { class: "ipyi-live" }, toolbar, notice, iframe);
 }
 
 function render({ model, el }) {

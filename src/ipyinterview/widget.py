@@ -94,6 +94,8 @@ class InterviewRoom(anywidget.AnyWidget):
     """str: the last error, in words, with what to do next."""
     height = traitlets.Unicode("640px").tag(sync=True)
     """str: CSS height of the room iframe."""
+    load_timeout = traitlets.Float(8.0).tag(sync=True)
+    """float: seconds to wait for the room to load before explaining why it may not."""
 
     def __init__(
         self,

@@ -20,6 +20,25 @@ from typing import Any
 
 STATIC = Path(__file__).parents[2] / "src" / "ipyinterview" / "static"
 
+#: Counts the window's live "message" listeners, including those an
+#: AbortSignal removes, in ``window.messageListeners``.
+COUNT_LISTENERS = """
+window.messageListeners = 0;
+const add = window.addEventListener.bind(window);
+const remove = window.removeEventListener.bind(window);
+window.addEventListener = (type, listener, options) => {
+  if (type === "message") {
+    window.messageListeners += 1;
+    options?.signal?.addEventListener("abort", () => { window.messageListeners -= 1; });
+  }
+  return add(type, listener, options);
+};
+window.removeEventListener = (type, listener, options) => {
+  if (type === "message") window.messageListeners -= 1;
+  return remove(type, listener, options);
+};
+"""
+
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><link rel="stylesheet" href="widget.css"></head>
 <body><div id="widget"></div>
@@ -41,7 +60,12 @@ window.model = {
   send: (content) => window.sent.push(content),
 };
 const el = document.getElementById("widget");
-window.cleanup = widget.render({ model: window.model, el });
+window.cleanup = null;
+window.renderAgain = () => {
+  window.cleanup?.();
+  window.cleanup = widget.render({ model: window.model, el });
+};
+window.renderAgain();
 window.ready = true;
 </script></body></html>
 """
@@ -95,6 +119,7 @@ def widget_server(state: dict[str, Any]) -> Iterator[str]:
 
 def open_widget(page: Any, url: str) -> None:
     """Open the widget page and wait until the widget rendered."""
+    page.add_init_script(COUNT_LISTENERS)
     page.goto(url)
     page.wait_for_function("window.ready === true")
 
