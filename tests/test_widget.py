@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -132,3 +133,51 @@ def test_a_double_click_on_start_opens_one_session(room: InterviewRoom) -> None:
     room._handle_message(room, {"kind": "start"}, [])
 
     assert room.session_id == first
+
+
+def test_quota_exhausted_is_explained_in_the_widget(client: Client) -> None:
+    learner = client.create_user("Qu", "qu@example.com", external_id="widget-quota")
+    client.set_plan(learner.token, "free")
+    client.create_session(learner.token, "beh-1")
+    room = InterviewRoom(client=client, user_token=learner.token)
+    room.interview_id = "beh-1"
+
+    room._handle_message(room, {"kind": "start"}, [])
+
+    assert room.status == "picking"
+    assert "daily interview quota is used up" in room.error
+    assert "resets at 00:00 UTC" in room.error
+
+
+def test_an_unreachable_service_is_explained_in_the_widget() -> None:
+    from ipyinterview.server.process import free_port
+
+    client = Client("key", f"http://127.0.0.1:{free_port()}", max_retries=0)
+    room = InterviewRoom(client=client, user_token="t")
+
+    assert room.status == "error"
+    assert "cannot be reached" in room.error
+    assert "base_url" in room.error
+
+
+@pytest.mark.anyio
+async def test_finished_resolves_with_the_report(room: InterviewRoom) -> None:
+    room.interview_id = "beh-1"
+    room.start()
+    waiting = room.finished()
+    driver = Room(room.room_url)
+    driver.get("state")
+    driver.post("finish")
+
+    event(room, "interviewFinished", 1, sessionId=room.session_id)
+    session = await asyncio.wait_for(waiting, timeout=5)
+    again = await room.finished()
+
+    assert session.completed
+    assert again is session
+    assert "<table" in room._repr_html_()
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"

@@ -8,6 +8,7 @@ messages with a sequence number, so two equal events in a row both arrive.
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 import logging
 from collections.abc import Callable
@@ -18,7 +19,13 @@ import anywidget
 import traitlets
 
 from .client import Client
-from .errors import IpyInterviewError
+from .errors import (
+    APIConnectionError,
+    AuthenticationError,
+    InsufficientCreditsError,
+    IpyInterviewError,
+    QuotaExceededError,
+)
 from .models import Session, User
 
 logger = logging.getLogger(__name__)
@@ -30,6 +37,27 @@ STATUSES = ("picking", "starting", "active", "finished", "error")
 
 EventCallback = Callable[[dict[str, Any]], Any]
 ReportCallback = Callable[[Session], Any]
+
+
+def explain(err: IpyInterviewError) -> str:
+    """Return an error as the widget shows it: what happened and what to do next."""
+    if isinstance(err, QuotaExceededError):
+        when = err.resets_at
+        resets = f" It resets at {when:%H:%M} UTC." if when else ""
+        return (
+            f"This user's daily interview quota is used up.{resets} "
+            "Try again then, or give the user a bigger plan (Client.set_plan)."
+        )
+    if isinstance(err, InsufficientCreditsError):
+        return "The API account has no credits left. Add credits to the account."
+    if isinstance(err, APIConnectionError):
+        return (
+            f"The interview service cannot be reached ({err.message}). Check that it "
+            "runs and that base_url is right, then try again."
+        )
+    if isinstance(err, AuthenticationError):
+        return f"The service refused the credentials: {err.message}"
+    return str(err)
 
 
 def _default_user() -> dict[str, str]:
@@ -122,14 +150,12 @@ class InterviewRoom(anywidget.AnyWidget):
         self._user_token = user_token
         self._callbacks: dict[str, list[EventCallback]] = {}
         self._finished_callbacks: list[ReportCallback] = []
+        self._waiters: list[asyncio.Future[Session]] = []
         self.on_msg(self._handle_message)
         try:
             self.catalogue = self.client.catalogue().to_wire()
         except IpyInterviewError as err:
-            self.status, self.error = (
-                "error",
-                f"The catalogue could not be loaded: {err}",
-            )
+            self.status, self.error = "error", explain(err)
         if interview is not None:
             self.interview_id = interview
             self.start()
@@ -167,7 +193,7 @@ class InterviewRoom(anywidget.AnyWidget):
                 grade=self.grade or None,
             )
         except IpyInterviewError as err:
-            self.status, self.error = "picking", str(err)
+            self.status, self.error = "picking", explain(err)
             raise
         self.session = created.session
         self.events, self.score, self.report = [], None, {}
@@ -190,6 +216,27 @@ class InterviewRoom(anywidget.AnyWidget):
             self._finished_callbacks.remove(callback)
         elif callback not in self._finished_callbacks:
             self._finished_callbacks.append(callback)
+
+    def finished(self) -> asyncio.Future[Session]:
+        """Return an awaitable that resolves to the report once the interview ends.
+
+        ``await room.finished()`` from a task or a later cell; it resolves at
+        once when the interview has already finished.
+        """
+        future: asyncio.Future[Session] = asyncio.get_event_loop().create_future()
+        if self.status == "finished" and self.session is not None:
+            future.set_result(self.session)
+        else:
+            self._waiters.append(future)
+        return future
+
+    def _repr_html_(self) -> str | None:
+        # In front ends without widgets: the report once finished.
+        if self.status == "finished" and self.session is not None:
+            from .display import report_html
+
+            return report_html(self.session)
+        return None
 
     def clear_token(self) -> None:
         """Remove the room URL, which carries the user token, from widget state."""
@@ -269,3 +316,7 @@ class InterviewRoom(anywidget.AnyWidget):
         if first:
             for callback in list(self._finished_callbacks):
                 callback(session)
+            waiters, self._waiters = self._waiters, []
+            for future in waiters:
+                if not future.done():
+                    future.get_loop().call_soon_threadsafe(future.set_result, session)

@@ -59,6 +59,11 @@ class Session(WireModel):
         """Return whether the report is ready."""
         return self.status == "completed"
 
+    def _repr_html_(self) -> str:
+        from ..display import report_html
+
+        return report_html(self)
+
 
 class SessionEnvelope(WireModel):
     """The response of GET /v1/ai-interviewer/sessions/{id}."""
