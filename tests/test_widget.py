@@ -181,3 +181,14 @@ async def test_finished_resolves_with_the_report(room: InterviewRoom) -> None:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+def test_two_rooms_in_one_notebook_stay_independent(client: Client, user: User) -> None:
+    first = InterviewRoom(client=client, user=user, interview="beh-1")
+    second = InterviewRoom(client=client, user=user, interview="beh-1")
+
+    event(first, "interviewLoaded", 1, sessionId=first.session_id)
+
+    assert first.session_id != second.session_id
+    assert len(first.events) == 1
+    assert second.events == []

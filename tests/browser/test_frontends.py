@@ -43,9 +43,7 @@ def test_notebook_7_runs_the_quickstart(page, lab: Lab) -> None:  # type: ignore
     room.locator("button.finish").click()
 
     expect(page.locator(".ipyi-result .ipyi-score")).to_be_visible(timeout=30_000)
-    expect(
-        page.locator(".jp-RenderedText", has_text="Report received")
-    ).to_be_visible()
+    expect(page.locator(".jp-RenderedText", has_text="Report received")).to_be_visible()
 
 
 def test_awaiting_the_report_in_a_running_cell(page, lab: Lab) -> None:  # type: ignore[no-untyped-def]

@@ -109,3 +109,21 @@ def test_the_iframe_may_use_the_microphone(live_room) -> None:  # type: ignore[n
     allow = page.get_attribute("iframe.ipyi-frame", "allow")
 
     assert allow == "microphone; autoplay"
+
+
+def test_a_reopened_notebook_shows_the_result_not_a_room(page) -> None:  # type: ignore[no-untyped-def]
+    report = {
+        "score": 81,
+        "verdict": "Solid on maps.",
+        "skills": [{"name": "Hash maps", "score": 90}],
+        "strengths": [],
+        "improvements": [],
+    }
+    # Saved state after the interview: finished, report kept, room URL cleared.
+    state = widget_state(CATALOGUE, status="finished", score=81, report=report)
+    with widget_server(state) as page_url:
+        open_widget(page, page_url)
+
+        expect(page.locator(".ipyi-result .ipyi-score")).to_have_text("81")
+        expect(page.locator(".ipyi-skills")).to_contain_text("Hash maps")
+        assert page.locator("iframe").count() == 0
