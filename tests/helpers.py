@@ -35,5 +35,9 @@ class Room:
     def get(self, path: str) -> httpx.Response:
         return httpx.get(f"{self.base}/{path}", headers=self.headers)
 
+    def post_bytes(self, path: str, data: bytes, content_type: str) -> httpx.Response:
+        headers = {**self.headers, "Content-Type": content_type}
+        return httpx.post(f"{self.base}/{path}", headers=headers, content=data)
+
     def post(self, path: str, body: Any = None) -> httpx.Response:
         return httpx.post(f"{self.base}/{path}", headers=self.headers, json=body or {})

@@ -16,7 +16,10 @@ export class RoomApi {
       method: body === undefined ? "GET" : "POST",
       headers: { "X-Room-Token": this.roomToken, Accept: "application/json" },
     };
-    if (body !== undefined) {
+    if (body instanceof Blob) {
+      init.headers["Content-Type"] = body.type;
+      init.body = body;
+    } else if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }
@@ -47,6 +50,9 @@ export class RoomApi {
   }
   finish() {
     return this.call("finish", {});
+  }
+  transcribe(audio) {
+    return this.call("transcribe", audio);
   }
   integrity(kind) {
     return this.call("integrity", { kind }).catch(() => undefined);

@@ -4,6 +4,7 @@ import "./room.css";
 import { h, show } from "../shared/dom.js";
 import { RoomApi } from "./api.js";
 import { createEditor } from "./editor.js";
+import { Recorder, browserRecognition, microphoneProblem, speak, stopSpeaking } from "./voice.js";
 
 const LANGUAGE_NAMES = { python: "Python", javascript: "JavaScript", sql: "SQL" };
 const root = document.getElementById("room");
@@ -59,8 +60,21 @@ class Room {
       },
     });
     this.sendButton = h("button", { type: "submit" }, "Send");
+    this.voiceNote = h("p", { class: "voice-note", role: "status" });
+    this.recordButton = h(
+      "button",
+      { type: "button", class: "record", onclick: () => this.toggleRecording() },
+      "🎙 Record answer",
+    );
+    const voice = config.mode === "voice";
     const form = h("form", { class: "reply", onsubmit: (event) => this.send(event) }, this.input, this.sendButton);
-    const chat = h("section", { class: "chat" }, this.transcript, form);
+    const chat = h(
+      "section",
+      { class: "chat" },
+      this.transcript,
+      voice ? h("div", { class: "voice" }, this.recordButton, this.voiceNote) : null,
+      form,
+    );
     const header = h(
       "header",
       { class: "room-header" },
@@ -80,6 +94,13 @@ class Room {
     );
     root.replaceChildren(header, this.status, main);
     this.renderTurns();
+    this.spoken = this.state.turns.length;
+    if (voice) {
+      this.voiceNote.textContent =
+        "Voice mode: press Record, answer aloud, then Stop. Edit the text if needed and Send.";
+      const last = this.state.turns.findLast((turn) => turn.role === "interviewer");
+      speak(last?.text);
+    }
     this.tick();
     this.clock = setInterval(() => this.tick(), 1000);
     document.addEventListener("visibilitychange", () => {
@@ -169,6 +190,12 @@ class Room {
         return h("li", { class: `turn ${turn.role}` }, h("strong", {}, `${who}: `), turn.text);
       });
     this.transcript.replaceChildren(...items);
+    if (config.mode === "voice" && this.spoken !== undefined) {
+      for (const turn of this.state.turns.slice(this.spoken)) {
+        if (turn.role === "interviewer") speak(turn.text);
+      }
+      this.spoken = this.state.turns.length;
+    }
     this.transcript.lastElementChild?.scrollIntoView({ block: "end" });
   }
 
@@ -177,6 +204,75 @@ class Room {
     const left = this.state.interview.mins * 60 - (Date.now() - started) / 1000;
     this.timer.textContent = left > 0 ? formatClock(left) : "Time is up";
     this.timer.classList.toggle("late", left < 60);
+  }
+
+  async toggleRecording() {
+    if (this.recognition) {
+      this.recognition.stop();
+      return;
+    }
+    if (this.recorder) {
+      const recorder = this.recorder;
+      this.recorder = null;
+      this.recordButton.textContent = "🎙 Record answer";
+      this.recordButton.classList.remove("recording");
+      const audio = await recorder.stop();
+      await this.guard("Transcribing your answer…", async () => {
+        const { text } = await this.api.transcribe(audio);
+        this.addToAnswer(text, "No words were heard; try again closer to the microphone, or type.");
+      });
+      return;
+    }
+    stopSpeaking();
+    if (config.speech === "browser") return this.recognize();
+    const recorder = new Recorder();
+    try {
+      await recorder.start();
+    } catch (err) {
+      return this.noMicrophone(err);
+    }
+    recorder.onLimit = () => this.toggleRecording();
+    this.recorder = recorder;
+    this.recordButton.textContent = "⏹ Stop and transcribe";
+    this.recordButton.classList.add("recording");
+  }
+
+  recognize() {
+    const recognition = browserRecognition();
+    if (!recognition) {
+      return this.noMicrophone({ message: "this browser has no speech recognition" });
+    }
+    recognition.lang = "en-US";
+    recognition.onresult = (event) => {
+      const text = [...event.results].map((result) => result[0].transcript).join(" ");
+      this.addToAnswer(text, "No words were heard; try again, or type.");
+    };
+    recognition.onerror = (event) =>
+      this.noMicrophone({ name: event.error === "not-allowed" ? "NotAllowedError" : "", message: event.error });
+    recognition.onend = () => {
+      this.recognition = null;
+      this.recordButton.textContent = "🎙 Record answer";
+    };
+    this.recognition = recognition;
+    this.recordButton.textContent = "⏹ Stop";
+    recognition.start();
+  }
+
+  addToAnswer(text, ifEmpty) {
+    if (!text.trim()) {
+      this.voiceNote.textContent = ifEmpty;
+      return;
+    }
+    this.input.value = [this.input.value.trim(), text.trim()].filter(Boolean).join(" ");
+    this.voiceNote.textContent = "Check the transcript, edit it if needed, then Send.";
+    this.input.focus();
+  }
+
+  noMicrophone(err) {
+    this.recordButton.hidden = true;
+    this.voiceNote.textContent = microphoneProblem(err);
+    this.voiceNote.classList.add("warning");
+    this.input.focus();
   }
 
   // One action at a time: the buttons that start one are disabled meanwhile.
@@ -249,6 +345,7 @@ class Room {
 
   showReport(session) {
     clearInterval(this.clock);
+    stopSpeaking();
     this.editor?.destroy();
     const report = session.feedback ?? {};
     const list = (title, items) =>

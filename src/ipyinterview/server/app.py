@@ -22,12 +22,15 @@ from .content import load_library
 from .db import Store, make_engine
 from .errors import ApiError, install_error_handlers
 from .settings import Settings
+from .speech import load_transcriber
 
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 #: Bodies larger than this are refused with 413 before they are read.
 MAX_BODY_BYTES = 1024 * 1024
+#: Recorded answers are larger: a minute of 16 kHz mono 16-bit audio and more.
+AUDIO_BODY_BYTES = 4 * 1024 * 1024
 
 
 class ServiceHeaders:
@@ -53,11 +56,16 @@ class ServiceHeaders:
             await self.app(scope, receive, send)
             return
         length = Headers(scope=scope).get("content-length", "")
-        if length.isdigit() and int(length) > MAX_BODY_BYTES:
+        limit = (
+            AUDIO_BODY_BYTES
+            if scope["path"].endswith("/transcribe")
+            else MAX_BODY_BYTES
+        )
+        if length.isdigit() and int(length) > limit:
             error = ApiError(
                 413,
                 "body_too_large",
-                f"the body is over {MAX_BODY_BYTES} bytes; send less",
+                f"the body is over {limit} bytes; send less",
             )
             await JSONResponse(error.body(), status_code=413)(scope, receive, send)
             return
@@ -99,6 +107,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.catalogue = app.state.library.catalogue().to_wire()
     app.state.secret = store.secret()
     app.state.resolver = Resolver(store)
+    app.state.transcriber = load_transcriber(settings.transcriber)
 
     install_error_handlers(app)
     app.add_middleware(ServiceHeaders, settings=settings)

@@ -28,6 +28,7 @@ from .db import sessions, utcnow
 from .errors import ApiError
 from .runner import LANGUAGES, RunResult, run_tests
 from .sessions import add_turns, session_document
+from .speech import AudioError, pcm_from_wav
 
 router = APIRouter(prefix="/embed/ai-interviewer", tags=["room"])
 TEMPLATE = Path(__file__).parent / "templates" / "room.html"
@@ -122,6 +123,10 @@ def room_page(
         "sessionId": session_id,
         "roomToken": room_token(request, session_id),
         "events": interview_events == "true",
+        "mode": row.mode,
+        # Offline first: recorded answers go to the service's own transcriber when
+        # it has one; otherwise the browser's speech recognition, if any.
+        "speech": "service" if request.app.state.transcriber else "browser",
     }
     return _page(_content(request, row).title, config, 200)
 
@@ -309,3 +314,25 @@ def room_finish(
             )
         row = conn.execute(sa.select(sessions).where(sessions.c.id == session_id)).one()
     return _room_state(request, row)
+
+
+@router.post("/{session_id}/transcribe")
+async def room_transcribe(
+    request: Request, session_id: str, x_room_token: RoomToken = None
+) -> Any:
+    """Transcribe a recorded answer (16 kHz mono 16-bit WAV) to editable text."""
+    _session(request, session_id, x_room_token)
+    transcriber = request.app.state.transcriber
+    if transcriber is None:
+        raise ApiError(
+            503,
+            "transcription_unavailable",
+            "this service has no speech-to-text engine; type the answer, or install "
+            "ipyinterview[speech] where the service runs",
+        )
+    try:
+        pcm = pcm_from_wav(await request.body())
+    except AudioError as err:
+        raise ApiError(400, "bad_audio", str(err)) from err
+    text = await run_in_threadpool(transcriber.transcribe, pcm)
+    return {"text": text, "engine": transcriber.name}

@@ -46,6 +46,8 @@ class Settings:
         room_token_seconds: lifetime of the room credential a page receives.
         latency_ms: delay added to every /v1 response, to rehearse a distant
             service (benchmarks and tests); 0 in normal use.
+        transcriber: which speech-to-text engine transcribes recorded answers
+            (see ``speech.load_transcriber``); None reads the environment.
     """
 
     database_url: str
@@ -58,3 +60,4 @@ class Settings:
     )
     room_token_seconds: int = 12 * 3600
     latency_ms: int = 0
+    transcriber: str | None = None

@@ -1,0 +1,100 @@
+"""Offline speech to text for voice answers recorded in the room.
+
+The room records 16 kHz mono 16-bit WAV and posts it here when the browser has
+no speech recognition of its own (or the service prefers to stay offline). The
+transcriber is pluggable: ``IPYINTERVIEW_TRANSCRIBER`` names ``pocketsphinx``
+(the default when installed: ``pip install 'ipyinterview[speech]'``), ``none``,
+or ``package.module:factory`` for any callable returning a :class:`Transcriber`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import logging
+import os
+import threading
+import wave
+from typing import Protocol
+
+logger = logging.getLogger(__name__)
+
+SAMPLE_RATE = 16_000
+#: Longest recording accepted, in seconds (about 1.9 MB of audio).
+MAX_SECONDS = 60
+
+
+class AudioError(ValueError):
+    """The upload is not 16 kHz mono 16-bit WAV, or it is too long."""
+
+
+class Transcriber(Protocol):
+    """Turns 16 kHz mono 16-bit PCM into text."""
+
+    name: str
+
+    def transcribe(self, pcm: bytes) -> str:
+        """Return the words heard in ``pcm`` ("" when none)."""
+
+
+class PocketsphinxTranscriber:
+    """CMU PocketSphinx with the English model its wheel ships: fully offline."""
+
+    name = "pocketsphinx"
+
+    def __init__(self) -> None:
+        from pocketsphinx import Decoder, set_loglevel
+
+        set_loglevel("FATAL")
+        self._decoder = Decoder(samprate=SAMPLE_RATE)
+        # One decoder, one utterance at a time.
+        self._lock = threading.Lock()
+
+    def transcribe(self, pcm: bytes) -> str:
+        with self._lock:
+            self._decoder.start_utt()
+            self._decoder.process_raw(pcm, full_utt=True)
+            self._decoder.end_utt()
+            hypothesis = self._decoder.hyp()
+        return hypothesis.hypstr.strip() if hypothesis else ""
+
+
+def load_transcriber(spec: str | None = None) -> Transcriber | None:
+    """Return the configured transcriber, or None when there is none.
+
+    ``spec`` defaults to IPYINTERVIEW_TRANSCRIBER, then ``pocketsphinx`` when it
+    is installed.
+    """
+    spec = spec or os.environ.get("IPYINTERVIEW_TRANSCRIBER") or "pocketsphinx"
+    if spec == "none":
+        return None
+    if spec == "pocketsphinx":
+        try:
+            return PocketsphinxTranscriber()
+        except ImportError:
+            logger.info("pocketsphinx is not installed: voice answers use the browser")
+            return None
+    module, _, factory = spec.partition(":")
+    transcriber: Transcriber = getattr(importlib.import_module(module), factory)()
+    return transcriber
+
+
+def pcm_from_wav(data: bytes) -> bytes:
+    """Return the PCM frames of a 16 kHz mono 16-bit WAV file.
+
+    Raises:
+        AudioError: another format, or longer than :data:`MAX_SECONDS`.
+    """
+    try:
+        with wave.open(io.BytesIO(data), "rb") as audio:
+            shape = (audio.getframerate(), audio.getnchannels(), audio.getsampwidth())
+            if shape != (SAMPLE_RATE, 1, 2):
+                raise AudioError(
+                    f"send 16 kHz mono 16-bit WAV, not {shape[0]} Hz, "
+                    f"{shape[1]} channel(s), {8 * shape[2]}-bit"
+                )
+            if audio.getnframes() > MAX_SECONDS * SAMPLE_RATE:
+                raise AudioError(f"recordings are limited to {MAX_SECONDS} seconds")
+            return audio.readframes(audio.getnframes())
+    except (wave.Error, EOFError) as err:
+        raise AudioError(f"the upload is not a WAV file ({err})") from err
