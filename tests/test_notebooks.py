@@ -58,6 +58,7 @@ def test_classroom_runs_headless_with_finished_rows_and_no_token(
     statuses = [row["status"] for row in grid["rows"]]
     assert statuses == ["finished", "finished", "not started"]
     assert all(isinstance(row["score"], int) for row in grid["rows"][:2])
+    assert grid["rows"][0]["score"] > grid["rows"][1]["score"]
     assert "userApiToken" not in text
     assert key_file.read_text().strip() not in text
     assert (tmp_path / "gradebook.csv").read_text().count("finished") == 2

@@ -12,10 +12,13 @@ from ..helpers import Room
 _classes = itertools.count()
 
 ANSWERS = [
-    "In my last project a teammate wanted to rewrite the parser; I disagreed, so "
-    "we measured both options, agreed on the data, and shipped the smaller fix.",
-    "I owned the release pipeline end to end: I planned it, automated the tests, "
-    "and cut deploy time from an hour to ten minutes, which the team still uses.",
+    "On a team project I disagreed with a teammate about rewriting the parser. I "
+    "listened to understand their view, we ran a small experiment, looked at the "
+    "data and agreed on the smaller fix; the result was a faster release and the "
+    "lesson I learned was to test ideas early.",
+    "I owned and led our release pipeline. I set a goal and a plan with "
+    "milestones, handled a setback when a flaky test became a risk, and delivered "
+    "it: we measured deploys falling from an hour to ten minutes.",
 ]
 
 
