@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import pandas as pd
 
@@ -28,7 +28,7 @@ COLUMNS = ("name", "email", "external_id")
 _ALIASES = {"externalid": "external_id", "studentid": "external_id"}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 
-RosterInput = pd.DataFrame | str | PathLike | Iterable[Mapping[str, Any]]
+RosterInput: TypeAlias = pd.DataFrame | str | PathLike | Iterable[Mapping[str, Any]]
 
 
 class RosterError(ValidationError):
