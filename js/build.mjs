@@ -1,4 +1,4 @@
-// Bundle the widget and the room into src/ipyinterview/static/ with esbuild.
+// Bundle the widget, the room and the classroom grid into src/ipyinterview/static/ with esbuild.
 import * as esbuild from "esbuild";
 
 const outdir = "../src/ipyinterview/static";
@@ -6,6 +6,7 @@ const options = {
   entryPoints: {
     widget: "widget/index.js",
     room: "room/main.js",
+    classroom: "classroom/index.js",
   },
   bundle: true,
   format: "esm",

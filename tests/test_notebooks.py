@@ -41,3 +41,24 @@ def test_quickstart_runs_and_saves_no_api_key(tmp_path: Path) -> None:
     state = notebook.metadata["widgets"][WIDGET_STATE]["state"]
     assert any(m["state"].get("catalogue") for m in state.values())
     assert key_file.read_text().strip() not in text
+
+
+@pytest.mark.notebook
+def test_classroom_runs_headless_with_finished_rows_and_no_token(
+    tmp_path: Path,
+) -> None:
+    notebook, text = run_notebook("02-classroom.ipynb", tmp_path)
+    key_file = Path(os.environ["IPYINTERVIEW_HOME"]) / "local-api-key"
+
+    outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert "Gradebook saved: 2 of 3 finished" in text
+    state = notebook.metadata["widgets"][WIDGET_STATE]["state"]
+    (grid,) = [m["state"] for m in state.values() if "rows" in m["state"]]
+    statuses = [row["status"] for row in grid["rows"]]
+    assert statuses == ["finished", "finished", "not started"]
+    assert all(isinstance(row["score"], int) for row in grid["rows"][:2])
+    assert grid["rows"][0]["score"] > grid["rows"][1]["score"]
+    assert "userApiToken" not in text
+    assert key_file.read_text().strip() not in text
+    assert (tmp_path / "gradebook.csv").read_text().count("finished") == 2

@@ -3,6 +3,9 @@
 - :class:`InterviewRoom`: the widget (catalogue picker, interview room, events).
 - :class:`Client` and :class:`AsyncClient`: the interviewer API.
 - :mod:`ipyinterview.frames`: reports to pandas DataFrames.
+- :class:`Classroom` and :class:`ClassroomGrid`: a roster, an assigned
+  interview, a live grid and the gradebook.
+- :func:`doctor`: what to fix when the room stays blank or silent.
 - :mod:`ipyinterview.server`: the local service, the offline default when no
   API key is configured.
 """
@@ -17,13 +20,18 @@ __version__ = "0.1.0"
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
+    from .classroom import Classroom, ClassroomGrid
     from .client import AsyncClient, Client
+    from .diagnostics import doctor
     from .errors import IpyInterviewError
     from .widget import InterviewRoom
 
 _LAZY = {
     "AsyncClient": "client",
+    "Classroom": "classroom",
+    "ClassroomGrid": "classroom",
     "Client": "client",
+    "doctor": "diagnostics",
     "InterviewRoom": "widget",
     "IpyInterviewError": "errors",
 }
@@ -38,4 +46,13 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["AsyncClient", "Client", "InterviewRoom", "IpyInterviewError", "__version__"]
+__all__ = [
+    "AsyncClient",
+    "Classroom",
+    "ClassroomGrid",
+    "Client",
+    "InterviewRoom",
+    "IpyInterviewError",
+    "__version__",
+    "doctor",
+]

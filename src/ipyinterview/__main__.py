@@ -1,4 +1,4 @@
-"""Command line: ``python -m ipyinterview serve`` and ``keys create``."""
+"""Command line: ``python -m ipyinterview serve``, ``keys create`` and ``doctor``."""
 
 from __future__ import annotations
 
@@ -86,6 +86,16 @@ def _keys_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    import json
+
+    from .diagnostics import doctor
+
+    report = doctor(notebook_url=args.notebook_url)
+    print(json.dumps(report.to_dict(), indent=2) if args.json else report)
+    return 0 if report.ok else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ipyinterview command line."""
     parser = argparse.ArgumentParser(prog="python -m ipyinterview")
@@ -126,6 +136,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         command.add_argument(
             "--database-url", help="SQLAlchemy database URL instead of --db"
         )
+
+    doctor = commands.add_parser(
+        "doctor", help="check the notebook front end, the service and the browser side"
+    )
+    doctor.add_argument(
+        "--notebook-url", help="the notebook page's address, as the browser shows it"
+    )
+    doctor.add_argument(
+        "--json", action="store_true", help="print the findings as JSON"
+    )
+    doctor.set_defaults(run=_doctor)
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
