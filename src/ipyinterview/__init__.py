@@ -3,6 +3,8 @@
 - :class:`InterviewRoom`: the widget (catalogue picker, interview room, events).
 - :class:`Client` and :class:`AsyncClient`: the interviewer API.
 - :mod:`ipyinterview.frames`: reports to pandas DataFrames.
+- :class:`Cohort` (:mod:`ipyinterview.cohort`): many reports to statistics,
+  plots, gradebooks and Parquet datasets.
 - :mod:`ipyinterview.server`: the local service, the offline default when no
   API key is configured.
 """
@@ -18,12 +20,14 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from .client import AsyncClient, Client
+    from .cohort import Cohort
     from .errors import IpyInterviewError
     from .widget import InterviewRoom
 
 _LAZY = {
     "AsyncClient": "client",
     "Client": "client",
+    "Cohort": "cohort",
     "InterviewRoom": "widget",
     "IpyInterviewError": "errors",
 }
@@ -38,4 +42,11 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["AsyncClient", "Client", "InterviewRoom", "IpyInterviewError", "__version__"]
+__all__ = [
+    "AsyncClient",
+    "Client",
+    "Cohort",
+    "InterviewRoom",
+    "IpyInterviewError",
+    "__version__",
+]
