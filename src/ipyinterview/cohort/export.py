@@ -243,14 +243,16 @@ def gradebook(
     )
     if skills is not None:
         joined = with_sessions(scored, skills, [*keys, "created_at"])
-        joined = joined.assign(item=joined["interview_id"] + ": " + joined["skill"])
+        item = joined["interview_id"] + ": " + joined["skill"].astype("string")
+        joined = joined.assign(item=item)
         per_skill = _pick(joined, ["user_id", "item"], how).pivot_table(
             index="user_id", columns="item", values="score", observed=True
         )
         grades = grades.join(per_skill, how="outer")
     grades = grades[sorted(grades.columns, key=str)].round(1)
     who = scored.drop_duplicates("user_id").set_index("user_id")
-    external = who["user_external_id"].reindex(grades.index).fillna(grades.index)
+    ids = grades.index.to_series().astype("string")
+    external = who["user_external_id"].reindex(grades.index).fillna(ids)
     name = who["user_name"].reindex(grades.index).fillna(external)
     if format == "moodle":
         people = {"ID number": external.to_numpy(), "Full name": name.to_numpy()}
@@ -264,6 +266,7 @@ def gradebook(
     }
     book = pd.concat([pd.DataFrame(people), grades.reset_index(drop=True)], axis=1)
     points = pd.DataFrame(
-        [{"Student": "Points Possible"} | dict.fromkeys(grades.columns, 100)]
+        [{"Student": "Points Possible"} | dict.fromkeys(grades.columns, 100)],
+        columns=book.columns,
     )
     return pd.concat([points, book], ignore_index=True).astype(object)

@@ -87,6 +87,7 @@ def _summary(groups: dict[object, pd.Series], name: str, level: float) -> pd.Dat
     rows = {key: describe(values, level=level) for key, values in groups.items()}
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=SUMMARY_COLUMNS)
     frame.index.name = name
+    frame = frame.sort_index()
     return frame.astype({"n": "Int64"} | dict.fromkeys(SUMMARY_COLUMNS[1:], "Float64"))
 
 
