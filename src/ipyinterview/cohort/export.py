@@ -254,6 +254,9 @@ def gradebook(
     ids = grades.index.to_series().astype("string")
     external = who["user_external_id"].reindex(grades.index).fillna(ids)
     name = who["user_name"].reindex(grades.index).fillna(external)
+    # Students in the order of their ids, as the LMS lists them.
+    order = external.to_numpy(dtype=object).argsort(kind="stable")
+    grades, external, name = grades.iloc[order], external.iloc[order], name.iloc[order]
     if format == "moodle":
         people = {"ID number": external.to_numpy(), "Full name": name.to_numpy()}
         return pd.concat([pd.DataFrame(people), grades.reset_index(drop=True)], axis=1)
