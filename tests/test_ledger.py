@@ -18,7 +18,7 @@ def test_a_created_session_is_recorded_without_any_secret(
 ) -> None:
     ledger = Ledger(tmp_path / "ledger.jsonl")
     with Client(service.api_key, service.base_url, ledger=ledger) as client:
-        user = client.create_user("Ada", "ada@example.com", external_id="ada-1")
+        user = client.create_user("Ada", "ada@ledger.example", external_id="ledger-ada")
         created = client.create_session(
             user.token, "dsa-1", persona_id="leo", mode="chat"
         )
@@ -29,7 +29,7 @@ def test_a_created_session_is_recorded_without_any_secret(
     assert entry.session_id == created.session.id
     assert (entry.user_id, entry.user_external_id, entry.user_name) == (
         user.id,
-        "ada-1",
+        "ledger-ada",
         "Ada",
     )
     assert (entry.interview_id, entry.persona_id, entry.mode) == (
@@ -44,7 +44,7 @@ def test_a_created_session_is_recorded_without_any_secret(
 
 def test_ledger_false_records_nothing(service: LocalService, tmp_path: Path) -> None:
     with Client(service.api_key, service.base_url, ledger=False) as client:
-        user = client.create_user("Bo", "bo@example.com")
+        user = client.create_user("Bo", "bo@ledger.example", external_id="ledger-bo")
         client.create_session(user.token, "beh-1", mode="chat")
 
     assert client._ledger is None
@@ -70,11 +70,13 @@ async def test_the_async_client_records_too(
 ) -> None:
     ledger = Ledger(tmp_path / "ledger.jsonl")
     async with AsyncClient(service.api_key, service.base_url, ledger=ledger) as client:
-        user = await client.create_user("Cy", "cy@example.com", external_id="cy")
+        user = await client.create_user(
+            "Cy", "cy@ledger.example", external_id="ledger-cy"
+        )
         created = await client.create_session(user.token, "beh-1", mode="chat")
 
     assert [e.session_id for e in ledger.entries()] == [created.session.id]
-    assert ledger.entries()[0].user_external_id == "cy"
+    assert ledger.entries()[0].user_external_id == "ledger-cy"
 
 
 def test_a_torn_line_is_skipped_and_filters_apply(tmp_path: Path) -> None:
