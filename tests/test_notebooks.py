@@ -62,3 +62,14 @@ def test_classroom_runs_headless_with_finished_rows_and_no_token(
     assert "userApiToken" not in text
     assert key_file.read_text().strip() not in text
     assert (tmp_path / "gradebook.csv").read_text().count("finished") == 2
+
+
+def test_cohort_analysis_runs_and_shows_its_results(tmp_path: Path) -> None:
+    notebook, text = run_notebook("03-cohort-analysis.ipynb", tmp_path)
+
+    outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert "<Cohort: 48 sessions (48 completed), 12 users, 0 failed reads>" in text
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 2
+    assert "Points Possible" in text
+    assert outputs[-1]["data"]["text/plain"] == "True"

@@ -6,6 +6,8 @@
 - :class:`Classroom` and :class:`ClassroomGrid`: a roster, an assigned
   interview, a live grid and the gradebook.
 - :func:`doctor`: what to fix when the room stays blank or silent.
+- :class:`Cohort` (:mod:`ipyinterview.cohort`): many reports to statistics,
+  plots, gradebooks and Parquet datasets.
 - :mod:`ipyinterview.server`: the local service, the offline default when no
   API key is configured.
 """
@@ -22,6 +24,7 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 if TYPE_CHECKING:
     from .classroom import Classroom, ClassroomGrid
     from .client import AsyncClient, Client
+    from .cohort import Cohort
     from .diagnostics import doctor
     from .errors import IpyInterviewError
     from .widget import InterviewRoom
@@ -32,6 +35,7 @@ _LAZY = {
     "ClassroomGrid": "classroom",
     "Client": "client",
     "doctor": "diagnostics",
+    "Cohort": "cohort",
     "InterviewRoom": "widget",
     "IpyInterviewError": "errors",
 }
@@ -51,6 +55,7 @@ __all__ = [
     "Classroom",
     "ClassroomGrid",
     "Client",
+    "Cohort",
     "InterviewRoom",
     "IpyInterviewError",
     "__version__",

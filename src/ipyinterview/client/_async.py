@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections.abc import Iterable
 from typing import Any, TypeVar
@@ -11,6 +12,7 @@ from typing import Any, TypeVar
 import httpx
 
 from ..errors import APIConnectionError, APIError, ValidationError
+from ..ledger import Ledger, resolve_ledger
 from ..models import Catalogue, CreatedSession, Session, User, WireModel
 from ._base import (
     BaseClient,
@@ -48,6 +50,7 @@ class AsyncClient(BaseClient):
         max_retries: int | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        ledger: Ledger | str | os.PathLike[str] | bool | None = None,
     ) -> None:
         self.settings = resolve_settings(api_key, base_url, timeout, max_retries)
         # Only connections this client made itself may be multiplied for fetches.
@@ -56,6 +59,8 @@ class AsyncClient(BaseClient):
         self._http.base_url = httpx.URL(self.settings.base_url)
         self._http.headers.update(self._headers())
         self._catalogue: Catalogue | None = None
+        self._ledger = resolve_ledger(ledger)
+        self._users = {}
 
     async def aclose(self) -> None:
         """Close the connections of this client."""
@@ -130,7 +135,7 @@ class AsyncClient(BaseClient):
         request = self._create_user_request(
             name, email, external_id, picture, thumbnail
         )
-        return await self._send(request, User, "user")
+        return self._remember_user(await self._send(request, User, "user"))
 
     async def set_plan(self, user_token: str, plan: str) -> User:
         """Assign a plan (its daily interview quota) to the user of ``user_token``."""
@@ -153,7 +158,9 @@ class AsyncClient(BaseClient):
             user_token, interview_id, persona_id, mode, grade, idempotency_key
         )
         created = await self._send(request, CreatedSession)
-        return fill_created(created, persona_id, mode, grade)
+        created = fill_created(created, persona_id, mode, grade)
+        self._record_session(created, user_token)  # the session ledger
+        return created
 
     async def get_session(self, user_token: str, session_id: str) -> Session:
         """Return the session, with its report once completed."""

@@ -37,7 +37,8 @@ from ..errors import (
     ValidationError,
     error_for_status,
 )
-from ..models import MODES, Catalogue, CreatedSession, Session, WireModel
+from ..ledger import Ledger, record_quietly
+from ..models import MODES, Catalogue, CreatedSession, Session, User, WireModel
 
 logger = logging.getLogger("ipyinterview.client")
 
@@ -193,6 +194,19 @@ class BaseClient:
     _http: Any
     _http_class: Any
     _own_pool: bool
+    _ledger: Ledger | None
+    #: Users this client created or synced, by token (kept in memory only), so
+    #: the ledger can name a session's user.
+    _users: dict[str, User]
+
+    def _remember_user(self, user: User) -> User:
+        if user.api is not None:
+            self._users[user.api.token] = user
+        return user
+
+    def _record_session(self, created: CreatedSession, user_token: str) -> None:
+        user = self._users.get(user_token)
+        record_quietly(self._ledger, created, user=user, base_url=self.base_url)
 
     def _new_http(
         self, transport: Any = None, limits: httpx.Limits | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import time
 from collections.abc import Iterable
@@ -12,6 +13,7 @@ from typing import Any, TypeVar
 import httpx
 
 from ..errors import APIError, ValidationError
+from ..ledger import Ledger, resolve_ledger
 from ..models import Catalogue, CreatedSession, Session, User, WireModel
 from ._base import (
     BaseClient,
@@ -45,6 +47,10 @@ class Client(BaseClient):
         max_retries: retries of a call that failed in a way worth retrying.
         http_client: an ``httpx.Client`` to send with (its base URL is replaced).
         transport: an httpx transport, for tests and proxies.
+        ledger: where to record each created session (see
+            :mod:`ipyinterview.ledger`): a :class:`~ipyinterview.ledger.Ledger`
+            or a path; ``False`` records nothing; by default the ledger the
+            environment configures (``IPYINTERVIEW_LEDGER``).
     """
 
     _http_class = httpx.Client
@@ -58,6 +64,7 @@ class Client(BaseClient):
         max_retries: int | None = None,
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
+        ledger: Ledger | str | os.PathLike[str] | bool | None = None,
     ) -> None:
         self.settings = resolve_settings(api_key, base_url, timeout, max_retries)
         # Only connections this client made itself may be multiplied for fetches.
@@ -66,6 +73,8 @@ class Client(BaseClient):
         self._http.base_url = httpx.URL(self.settings.base_url)
         self._http.headers.update(self._headers())
         self._catalogue: Catalogue | None = None
+        self._ledger = resolve_ledger(ledger)
+        self._users = {}
 
     def close(self) -> None:
         """Close the connections of this client."""
@@ -129,7 +138,7 @@ class Client(BaseClient):
         request = self._create_user_request(
             name, email, external_id, picture, thumbnail
         )
-        return self._send(request, User, "user")
+        return self._remember_user(self._send(request, User, "user"))
 
     def set_plan(self, user_token: str, plan: str) -> User:
         """Assign a plan (its daily interview quota) to the user of ``user_token``."""
@@ -160,7 +169,9 @@ class Client(BaseClient):
             user_token, interview_id, persona_id, mode, grade, idempotency_key
         )
         created = self._send(request, CreatedSession)
-        return fill_created(created, persona_id, mode, grade)
+        created = fill_created(created, persona_id, mode, grade)
+        self._record_session(created, user_token)  # the session ledger
+        return created
 
     def get_session(self, user_token: str, session_id: str) -> Session:
         """Return the session, with its report once completed."""

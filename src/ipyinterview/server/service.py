@@ -19,6 +19,7 @@ from typing import Any
 
 import uvicorn
 
+from .._paths import home
 from .app import create_app
 from .db import sqlite_url
 from .settings import Settings
@@ -27,16 +28,6 @@ logger = logging.getLogger(__name__)
 
 #: Credits of an account the service creates for itself.
 DEFAULT_CREDITS = 1_000_000
-
-
-def home() -> Path:
-    """Return the folder of the embedded service's database and key.
-
-    ``IPYINTERVIEW_HOME`` sets it; the default is ``~/.ipyinterview``.
-    """
-    folder = Path(os.environ.get("IPYINTERVIEW_HOME", "~/.ipyinterview")).expanduser()
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def new_api_key() -> str:
