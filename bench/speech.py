@@ -12,12 +12,9 @@ for real speech, and the reason the transcriber is pluggable.
 from __future__ import annotations
 
 import argparse
-import subprocess
-import tempfile
 import time
-from pathlib import Path
 
-from ipyinterview.server.speech import load_transcriber, pcm_from_wav
+from ipyinterview.server.speech import load_transcriber, pcm_from_wav, synthesize
 
 PHRASES = [
     "it runs in linear time with a hash map",
@@ -50,36 +47,15 @@ def main() -> None:
 
     errors = words = 0
     audio_seconds = decode_seconds = 0.0
-    with tempfile.TemporaryDirectory() as folder:
-        raw, wav = Path(folder) / "raw.wav", Path(folder) / "answer.wav"
-        for phrase in PHRASES:
-            subprocess.run(
-                ["espeak-ng", "-v", args.voice, "-w", str(raw), phrase], check=True
-            )
-            subprocess.run(
-                [
-                    "sox",
-                    str(raw),
-                    "-r",
-                    "16000",
-                    "-c",
-                    "1",
-                    "-b",
-                    "16",
-                    "-e",
-                    "signed-integer",
-                    str(wav),
-                ],
-                check=True,
-            )
-            pcm = pcm_from_wav(wav.read_bytes())
-            start = time.perf_counter()
-            heard = transcriber.transcribe(pcm)
-            decode_seconds += time.perf_counter() - start
-            audio_seconds += len(pcm) / 32_000
-            errors += edit_distance(phrase.split(), heard.lower().split())
-            words += len(phrase.split())
-            print(f"said:  {phrase}\nheard: {heard}\n")
+    for phrase in PHRASES:
+        pcm = pcm_from_wav(synthesize(phrase, voice=args.voice))
+        start = time.perf_counter()
+        heard = transcriber.transcribe(pcm)
+        decode_seconds += time.perf_counter() - start
+        audio_seconds += len(pcm) / 32_000
+        errors += edit_distance(phrase.split(), heard.lower().split())
+        words += len(phrase.split())
+        print(f"said:  {phrase}\nheard: {heard}\n")
     print(f"engine: {transcriber.name}, voice: {args.voice}")
     print(f"word error rate: {errors / words:.0%} ({errors} of {words} words)")
     print(f"word accuracy: {max(0.0, 1 - errors / words):.0%}")

@@ -13,7 +13,6 @@ from playwright.sync_api import expect, sync_playwright
 from ipyinterview import Client
 from ipyinterview.models import User
 
-from ..server.test_speech import spoken
 from .conftest import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.skipif(
@@ -41,9 +40,7 @@ def launch(playwright, args: list[str]):  # type: ignore[no-untyped-def]
 def answer_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("voice")
     path = folder / "answer.wav"
-    path.write_bytes(
-        spoken("I listened to my teammate and we tested both ideas", folder)
-    )
+    path.write_bytes(synthesize("I listened to my teammate and we tested both ideas"))
     return path
 
 

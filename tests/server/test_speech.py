@@ -4,36 +4,12 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 import wave
 from pathlib import Path
 
 import pytest
 
-from ipyinterview.server.speech import AudioError, pcm_from_wav
-
-
-def spoken(text: str, folder: Path) -> bytes:
-    """Return ``text`` spoken by espeak-ng as 16 kHz mono 16-bit WAV."""
-    raw, wav = folder / "raw.wav", folder / "answer.wav"
-    subprocess.run(["espeak-ng", "-w", str(raw), text], check=True)
-    subprocess.run(
-        [
-            "sox",
-            str(raw),
-            "-r",
-            "16000",
-            "-c",
-            "1",
-            "-b",
-            "16",
-            "-e",
-            "signed-integer",
-            str(wav),
-        ],
-        check=True,
-    )
-    return wav.read_bytes()
+from ipyinterview.server.speech import AudioError, pcm_from_wav, synthesize
 
 
 def silent_wav(rate: int = 16_000, channels: int = 1, seconds: float = 0.5) -> bytes:
@@ -56,7 +32,7 @@ needs_speech = pytest.mark.skipif(
 def test_a_recorded_answer_comes_back_as_text(open_room, tmp_path: Path) -> None:
     _created, room = open_room("beh-1", mode="voice")
     room.get("state")
-    audio = spoken("I listened to my teammate and we ran an experiment", tmp_path)
+    audio = synthesize("I listened to my teammate and we ran an experiment")
 
     response = room.post_bytes("transcribe", audio, "audio/wav")
 

@@ -98,3 +98,38 @@ def pcm_from_wav(data: bytes) -> bytes:
             return audio.readframes(audio.getnframes())
     except (wave.Error, EOFError) as err:
         raise AudioError(f"the upload is not a WAV file ({err})") from err
+
+
+def synthesize(text: str, *, voice: str = "en-us") -> bytes:
+    """Return ``text`` spoken by espeak-ng as 16 kHz mono 16-bit WAV.
+
+    For trying voice answers without a microphone (demos, tests, benchmarks).
+
+    Raises:
+        FileNotFoundError: espeak-ng or sox is not installed (Debian packages
+            of the same names).
+    """
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="ipyinterview-speech-") as folder:
+        raw, wav = Path(folder) / "raw.wav", Path(folder) / "answer.wav"
+        subprocess.run(["espeak-ng", "-v", voice, "-w", str(raw), text], check=True)
+        subprocess.run(
+            [
+                "sox",
+                str(raw),
+                "-r",
+                str(SAMPLE_RATE),
+                "-c",
+                "1",
+                "-b",
+                "16",
+                "-e",
+                "signed-integer",
+                str(wav),
+            ],
+            check=True,
+        )
+        return wav.read_bytes()
