@@ -12,6 +12,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from ipyinterview import Client
 from ipyinterview.models import User
+from ipyinterview.server.speech import synthesize
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS
 
