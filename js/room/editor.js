@@ -7,7 +7,7 @@ import { EditorView, basicSetup } from "codemirror";
 
 const LANGUAGES = { python: () => python(), javascript: () => javascript(), sql: () => sql() };
 
-export function createEditor(parent, { language, doc, onPaste }) {
+export function createEditor(parent, { language, doc, onPaste, onChange }) {
   const mode = new Compartment();
   const view = new EditorView({
     parent,
@@ -17,6 +17,9 @@ export function createEditor(parent, { language, doc, onPaste }) {
         basicSetup,
         mode.of(LANGUAGES[language]()),
         EditorView.domEventHandlers({ paste: () => onPaste?.() }),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged) onChange?.();
+        }),
         EditorView.contentAttributes.of({ "aria-label": "Code editor" }),
       ],
     }),

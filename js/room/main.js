@@ -55,6 +55,7 @@ class Room {
       "aria-label": "Your answer",
       maxlength: MAX_ANSWER,
       onpaste: () => this.api.integrity("paste"),
+      oninput: () => this.saveDraft(),
       onkeydown: (event) => {
         if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) this.send(event);
       },
@@ -93,6 +94,7 @@ class Room {
       chat,
     );
     root.replaceChildren(header, this.status, main);
+    this.input.value = this.state.draft?.answer ?? "";
     this.renderTurns();
     this.spoken = this.state.turns.length;
     if (voice) {
@@ -145,10 +147,14 @@ class Room {
         `${problem.hiddenCount} hidden tests also run when you submit and when you finish.`,
       ),
     );
+    const draft = this.state.draft ?? {};
+    const fromDraft = draft.code !== undefined && problem.languages.includes(draft.language);
+    if (fromDraft) picker.value = draft.language;
     this.editor = createEditor(editorBox, {
-      language,
-      doc: saved?.source ?? problem.starter[language],
+      language: fromDraft ? draft.language : language,
+      doc: fromDraft ? draft.code : (saved?.source ?? problem.starter[language]),
       onPaste: () => this.api.integrity("paste"),
+      onChange: () => this.saveDraft(),
     });
     this.problem = problem;
     this.renderTests();
@@ -204,6 +210,29 @@ class Room {
     const left = this.state.interview.mins * 60 - (Date.now() - started) / 1000;
     this.timer.textContent = left > 0 ? formatClock(left) : "Time is up";
     this.timer.classList.toggle("late", left < 60);
+    if (left <= 0 && !this.state.done && !this.timeUpSent) {
+      // The service checks the clock too, and moves the interview to its wrap-up.
+      this.timeUpSent = true;
+      this.api
+        .call("timeup", {})
+        .then((state) => {
+          this.state = state;
+          this.renderTurns();
+        })
+        .catch(() => {
+          this.timeUpSent = false;
+        });
+    }
+  }
+
+  // What is typed but not sent is kept by the service, a second after typing stops.
+  saveDraft() {
+    clearTimeout(this.draftTimer);
+    this.draftTimer = setTimeout(() => {
+      const draft = { answer: this.input.value };
+      if (this.editor) Object.assign(draft, { code: this.editor.code, language: this.picker.value });
+      this.api.call("draft", draft).catch(() => undefined);
+    }, 1000);
   }
 
   async toggleRecording() {
@@ -324,6 +353,7 @@ class Room {
     return this.guard("Sending…", async () => {
       this.state = await this.api.answer(text);
       this.input.value = "";
+      this.saveDraft();
       this.renderTurns();
     });
   }

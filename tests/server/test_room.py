@@ -164,3 +164,45 @@ def test_a_failing_run_does_not_move_on_but_submit_does(open_room) -> None:
     assert "complexity" not in failing["turns"][-1]["text"]
     assert "(10 hidden)" in turns[-2]["text"]
     assert "complexity" in turns[-1]["text"]
+
+
+def test_unsent_answer_and_code_survive_a_reload(open_room) -> None:
+    _created, room = open_room()
+    room.get("state")
+
+    room.post(
+        "draft",
+        {"answer": "half an answer", "code": "def pair_sum(", "language": "python"},
+    )
+    again = room.get("state").json()
+
+    assert again["draft"] == {
+        "answer": "half an answer",
+        "code": "def pair_sum(",
+        "language": "python",
+    }
+
+
+def test_time_up_wraps_up_only_when_the_minutes_are_spent(service, open_room) -> None:  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+
+    from ipyinterview.server.db import sessions
+
+    created, room = open_room("beh-1")
+    room.get("state")
+    early = room.post("timeup")
+    engine = sa.create_engine(service.settings.database_url)
+    with engine.begin() as conn:
+        conn.execute(
+            sessions.update()
+            .where(sessions.c.id == created.session.id)
+            .values(created_at=sa.func.datetime("now", "-2 hours"))
+        )
+    engine.dispose()
+    late = room.post("timeup").json()
+    answer = room.post("answer", {"text": "one more thing"}).json()
+
+    assert early.status_code == 409
+    assert "out of time" in late["turns"][-1]["text"]
+    assert late["done"] is True
+    assert "done with the questions" in answer["turns"][-1]["text"]

@@ -88,6 +88,29 @@ def start(content: InterviewContent, state: dict[str, Any]) -> list[Turn]:
     return [_say(greeting), _say(content.intro), *_prompt(content, state)]
 
 
+TIME_UP = {
+    "maya": "We're out of time, and you did well to get this far. Let's wrap up: "
+    "press Finish to see your report.",
+    "alex": "We're out of time. Let's wrap up here: press Finish to see your report.",
+    "leo": "Time's up. We'll stop here: press Finish for your report.",
+}
+
+
+def on_time_up(state: dict[str, Any]) -> list[Turn]:
+    """Move to the wrap-up when the interview's minutes are spent (once)."""
+    if state.get("timeUp"):
+        return []
+    state["timeUp"] = True
+    state["position"] = len(state["plan"])
+    return [_say(TIME_UP.get(state["persona"], TIME_UP["alex"]), wrapUp=True)]
+
+
+def save_draft(state: dict[str, Any], draft: dict[str, Any]) -> list[Turn]:
+    """Keep what the candidate is typing (answer and code) before it is sent."""
+    state["draft"] = {**state.get("draft", {}), **draft}
+    return []
+
+
 def current_item(state: dict[str, Any]) -> dict[str, Any] | None:
     """Return the plan item being worked on, or None once all are done."""
     position = state["position"]

@@ -13,6 +13,7 @@ import hmac
 import html
 import json
 import time
+from datetime import timezone
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -46,6 +47,14 @@ class AnswerIn(BaseModel):
     """A message from the candidate."""
 
     text: str = Field(min_length=1, max_length=20_000)
+
+
+class DraftIn(BaseModel):
+    """What the candidate has typed but not sent: the answer box and the editor."""
+
+    answer: str | None = Field(default=None, max_length=20_000)
+    code: str | None = Field(default=None, max_length=100_000)
+    language: str | None = Field(default=None, max_length=20)
 
 
 class IntegrityIn(BaseModel):
@@ -162,6 +171,7 @@ def _room_state(request: Request, row: Any) -> dict[str, Any]:
         "persona": persona.to_wire() if persona else None,
         "turns": turns,
         "code": row.state.get("code"),
+        "draft": row.state.get("draft", {}),
         "done": engine.current_item(row.state) is None,
     }
 
@@ -336,3 +346,31 @@ async def room_transcribe(
         raise ApiError(400, "bad_audio", str(err)) from err
     text = await run_in_threadpool(transcriber.transcribe, pcm)
     return {"text": text, "engine": transcriber.name}
+
+
+@router.post("/{session_id}/draft")
+def room_draft(
+    request: Request, session_id: str, body: DraftIn, x_room_token: RoomToken = None
+) -> Any:
+    """Keep the unsent answer and code, so a reload loses nothing typed."""
+    _session(request, session_id, x_room_token)
+    draft = body.model_dump(exclude_none=True)
+    _update(
+        request, session_id, lambda state, _content: engine.save_draft(state, draft)
+    )
+    return {"status": "success"}
+
+
+@router.post("/{session_id}/timeup")
+def room_time_up(
+    request: Request, session_id: str, x_room_token: RoomToken = None
+) -> Any:
+    """Wrap up once the interview's minutes are spent (checked on the service)."""
+    row = _session(request, session_id, x_room_token)
+    content = _content(request, row)
+    created = row.created_at.replace(tzinfo=row.created_at.tzinfo or timezone.utc)
+    left = content.mins * 60 - (utcnow() - created).total_seconds()
+    if left > 5:  # clocks differ a little; a room far ahead of time is refused
+        raise ApiError(409, "time_left", f"{int(left)} seconds are left")
+    row = _update(request, session_id, lambda state, _content: engine.on_time_up(state))
+    return _room_state(request, row)
