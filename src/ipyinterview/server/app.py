@@ -21,6 +21,7 @@ from .auth import Resolver
 from .content import load_library
 from .db import Store, make_engine
 from .errors import ApiError, install_error_handlers
+from .llm import load_interviewer
 from .settings import Settings
 from .speech import load_transcriber
 
@@ -94,6 +95,8 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         store.engine.dispose()
+        if app.state.llm is not None:
+            app.state.llm.close()
 
     app = FastAPI(
         title="ipyinterview local service",
@@ -108,6 +111,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.secret = store.secret()
     app.state.resolver = Resolver(store)
     app.state.transcriber = load_transcriber(settings.transcriber)
+    app.state.llm = load_interviewer()
 
     install_error_handlers(app)
     app.add_middleware(ServiceHeaders, settings=settings)

@@ -171,7 +171,11 @@ def on_run(
 
 
 def on_answer(
-    content: InterviewContent, state: dict[str, Any], text: str
+    content: InterviewContent,
+    state: dict[str, Any],
+    text: str,
+    *,
+    follow_up: str | None = None,
 ) -> list[Turn]:
     """Record the candidate's message and say what comes next."""
     turns: list[Turn] = [{"role": "candidate", "kind": "answer", "text": text}]
@@ -194,9 +198,10 @@ def on_answer(
     persona = state["persona"]
     asked = state["extra"].setdefault("asked", [])
 
-    if persona == "leo" and question.follow_up and question.id not in asked:
+    probe = follow_up or question.follow_up
+    if persona == "leo" and probe and question.id not in asked:
         asked.append(question.id)
-        return [*turns, _say(question.follow_up, questionId=question.id, followUp=True)]
+        return [*turns, _say(probe, questionId=question.id, followUp=True)]
     weak = grading.score_answer(question, " ".join(answers)).score < STRUGGLE
     if persona == "maya" and weak and question.hint and question.id not in asked:
         asked.append(question.id)
@@ -214,8 +219,14 @@ def report(
     state: dict[str, Any],
     persona_id: str,
     final_run: RunResult | None,
+    *,
+    scores: dict[str, int] | None = None,
 ) -> dict[str, Any]:
-    """Grade the session and return its report (the ``feedback`` document)."""
+    """Grade the session and return its report (the ``feedback`` document).
+
+    ``scores`` are answer scores another grader (the LLM interviewer) gave, by
+    question id; the built-in grader scores the rest.
+    """
     items: list[tuple[int, dict[str, float]]] = []
     questions: list[dict[str, Any]] = []
     strengths: list[str] = []
@@ -236,6 +247,8 @@ def report(
         question = by_id[item["id"]]
         answer = " ".join(state["answers"].get(question.id, []))
         scored = grading.score_answer(question, answer)
+        if scores and question.id in scores and question.answer is None:
+            scored.score = scores[question.id]
         items.append((scored.score, question.skills))
         questions.append(
             {"q": question.prompt, "answer": answer or None, "score": scored.score}

@@ -252,13 +252,47 @@ def room_answer(
     request: Request, session_id: str, body: AnswerIn, x_room_token: RoomToken = None
 ) -> Any:
     """Record the candidate's message; the interviewer answers."""
-    _session(request, session_id, x_room_token)
+    row = _session(request, session_id, x_room_token)
+    # The LLM is asked before the write transaction, never while holding it.
+    probe = _llm_follow_up(request, row, body.text)
     row = _update(
         request,
         session_id,
-        lambda state, content: engine.on_answer(content, state, body.text),
+        lambda state, content: engine.on_answer(
+            content, state, body.text, follow_up=probe
+        ),
     )
     return _room_state(request, row)
+
+
+def _llm_follow_up(request: Request, row: Any, text: str) -> str | None:
+    llm = request.app.state.llm
+    item = engine.current_item(row.state)
+    if llm is None or row.persona_id != "leo" or not item or item["type"] != "question":
+        return None
+    question = {q.id: q for q in _content(request, row).all_questions()}[item["id"]]
+    if question.answer is not None:
+        return None
+    earlier = " ".join(row.state["answers"].get(question.id, []))
+    return llm.follow_up(question, f"{earlier} {text}".strip())
+
+
+def _llm_scores(
+    request: Request, row: Any, content: InterviewContent
+) -> dict[str, int]:
+    llm = request.app.state.llm
+    if llm is None:
+        return {}
+    questions = {q.id: q for q in content.all_questions()}
+    scores = {}
+    for question_id, answers in row.state["answers"].items():
+        question = questions.get(question_id)
+        if question is None or question.answer is not None or not answers:
+            continue
+        score = llm.score(question, " ".join(answers))
+        if score is not None:
+            scores[question_id] = score
+    return scores
 
 
 @router.post("/{session_id}/integrity")
@@ -293,13 +327,16 @@ def room_finish(
             content, RunIn(language=code["language"], code=code["source"]), hidden=True
         )
 
+    scores = _llm_scores(request, row, content)
     store = request.app.state.store
     with store.transaction() as conn:
         current = conn.execute(
             sa.select(sessions).where(sessions.c.id == session_id)
         ).one()
         if current.status != "completed":
-            report = engine.report(content, current.state, current.persona_id, final)
+            report = engine.report(
+                content, current.state, current.persona_id, final, scores=scores
+            )
             add_turns(
                 conn,
                 session_id,
