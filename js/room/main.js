@@ -87,12 +87,9 @@ class Room {
       ),
       h("div", { class: "controls" }, this.timer, this.finishButton),
     );
-    const main = h(
-      "main",
-      { class: interview.problem ? "split" : "single" },
-      interview.problem ? this.workspace(interview.problem) : null,
-      chat,
-    );
+    const board = interview.design ? this.boardSection() : null;
+    const work = interview.problem ? this.workspace(interview.problem) : board;
+    const main = h("main", { class: work ? "split" : "single" }, work, chat);
     root.replaceChildren(header, this.status, main);
     this.input.value = this.state.draft?.answer ?? "";
     this.renderTurns();
@@ -108,6 +105,51 @@ class Room {
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") this.api.integrity("tab");
     });
+  }
+
+  // Design interviews: a whiteboard, autosaved; loaded only when needed.
+  boardSection() {
+    const canvas = h("div", { class: "board", "aria-label": "Whiteboard" });
+    this.boardNote = h("p", { class: "board-note", role: "status" }, "Loading the whiteboard…");
+    const section = h(
+      "section",
+      { class: "work whiteboard" },
+      h("h2", {}, "Whiteboard"),
+      h(
+        "p",
+        { class: "hint" },
+        "Draw the components as labelled boxes and connect them with arrows. It saves as you draw.",
+      ),
+      canvas,
+      this.boardNote,
+    );
+    this.loadBoard(canvas);
+    return section;
+  }
+
+  async loadBoard(canvas) {
+    const assets = new URL("../../static/", window.location.href);
+    window.EXCALIDRAW_ASSET_PATH = new URL("excalidraw/", assets).href;
+    const css = h("link", { rel: "stylesheet", href: new URL("whiteboard.css", assets).href });
+    document.head.append(css);
+    try {
+      const { mountWhiteboard } = await import(new URL("whiteboard.js", assets).href);
+      this.unmountBoard = mountWhiteboard(canvas, {
+        elements: this.state.board ?? [],
+        save: (elements) =>
+          this.api
+            .call("board", { elements })
+            .then(() => {
+              this.boardNote.textContent = `Saved (${elements.length} elements).`;
+            })
+            .catch((err) => {
+              this.boardNote.textContent = `Not saved: ${err.message}`;
+            }),
+      });
+      this.boardNote.textContent = "";
+    } catch (err) {
+      this.boardNote.textContent = `The whiteboard could not load (${err.message}); describe your design in the chat.`;
+    }
   }
 
   workspace(problem) {
@@ -184,6 +226,7 @@ class Room {
     const items = this.state.turns
       .filter((turn) => turn.kind !== "finish")
       .map((turn) => {
+        if (turn.kind === "board") return h("li", { class: "turn run" }, "Started the whiteboard.");
         if (turn.kind === "run") {
           const data = turn.data ?? {};
           return h(
@@ -376,6 +419,7 @@ class Room {
   showReport(session) {
     clearInterval(this.clock);
     stopSpeaking();
+    this.unmountBoard?.();
     this.editor?.destroy();
     const report = session.feedback ?? {};
     const list = (title, items) =>

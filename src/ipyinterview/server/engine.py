@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import grading
+from . import design, grading
 from .content import InterviewContent, Question
 from .runner import RunResult
 
@@ -255,6 +255,19 @@ def report(
         )
         _note_answer(question, answer, scored, strengths, improvements)
 
+    if content.design is not None:
+        design_score = _grade_board(content, state, strengths, improvements)
+        items.append((design_score.score, dict.fromkeys(content.skills, 1.0)))
+        drawn = ", ".join(design_score.present + design_score.optional) or "nothing yet"
+        links = "; ".join(f"{a} -> {b}" for a, b in design_score.arrows) or "none"
+        questions.append(
+            {
+                "q": "Whiteboard: the design drawn",
+                "answer": f"Components: {drawn}. Arrows: {links}.",
+                "score": design_score.score,
+            }
+        )
+
     skills = grading.weighted_skill_scores(items, content.skills)
     scored_skills = [v for v in skills.values() if v is not None]
     score = round(sum(scored_skills) / len(scored_skills)) if scored_skills else 0
@@ -267,6 +280,26 @@ def report(
         "questions": questions,
         "integrity": dict(state["integrity"]),
     }
+
+
+def _grade_board(
+    content: InterviewContent,
+    state: dict[str, Any],
+    strengths: list[str],
+    improvements: list[str],
+) -> design.DesignScore:
+    assert content.design is not None
+    said = " ".join(" ".join(answers) for answers in state["answers"].values())
+    scored = design.grade_design(content.design, state.get("board", []), said)
+    if scored.present:
+        strengths.append(f"Your whiteboard had: {', '.join(scored.present)}.")
+    if scored.missing:
+        improvements.append(
+            f"Missing from the whiteboard: {', '.join(scored.missing)}."
+        )
+    if scored.tradeoffs:
+        strengths.append(f"You named trade-offs: {', '.join(scored.tradeoffs)}.")
+    return scored
 
 
 def _grade_code(

@@ -26,6 +26,7 @@ from pydantic import BaseModel, Field
 from . import engine
 from .content import InterviewContent
 from .db import sessions, utcnow
+from .design import MAX_ELEMENTS
 from .errors import ApiError
 from .runner import LANGUAGES, RunResult, run_tests
 from .sessions import add_turns, session_document
@@ -55,6 +56,12 @@ class DraftIn(BaseModel):
     answer: str | None = Field(default=None, max_length=20_000)
     code: str | None = Field(default=None, max_length=100_000)
     language: str | None = Field(default=None, max_length=20)
+
+
+class BoardIn(BaseModel):
+    """The whiteboard's elements (an Excalidraw scene), saved as it changes."""
+
+    elements: list[dict[str, Any]] = Field(max_length=MAX_ELEMENTS)
 
 
 class IntegrityIn(BaseModel):
@@ -165,6 +172,7 @@ def _room_state(request: Request, row: Any) -> dict[str, Any]:
             "title": content.title,
             "kind": content.kind,
             "mins": content.mins,
+            "design": content.design is not None,
             "skills": content.skills,
             "problem": problem,
         },
@@ -172,6 +180,7 @@ def _room_state(request: Request, row: Any) -> dict[str, Any]:
         "turns": turns,
         "code": row.state.get("code"),
         "draft": row.state.get("draft", {}),
+        "board": row.state.get("board", []),
         "done": engine.current_item(row.state) is None,
     }
 
@@ -411,3 +420,20 @@ def room_time_up(
         raise ApiError(409, "time_left", f"{int(left)} seconds are left")
     row = _update(request, session_id, lambda state, _content: engine.on_time_up(state))
     return _room_state(request, row)
+
+
+@router.post("/{session_id}/board")
+def room_board(
+    request: Request, session_id: str, body: BoardIn, x_room_token: RoomToken = None
+) -> Any:
+    """Save the whiteboard (each save replaces the previous one)."""
+    _session(request, session_id, x_room_token)
+
+    def keep(state: dict[str, Any], _content: InterviewContent) -> list[Any]:
+        first = "board" not in state
+        state["board"] = body.elements
+        # The transcript notes the whiteboard once, not every autosave.
+        return [{"role": "candidate", "kind": "board", "text": ""}] if first else []
+
+    _update(request, session_id, keep)
+    return {"status": "success", "elements": len(body.elements)}
