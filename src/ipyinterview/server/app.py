@@ -16,7 +16,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
-from . import api, room
+from . import api, room, room_capture
 from .auth import Resolver
 from .content import load_library
 from .db import Store, make_engine
@@ -117,6 +117,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(ServiceHeaders, settings=settings)
     app.include_router(api.router)
     app.include_router(room.router)
+    app.include_router(room_capture.router)
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
 
     @app.get("/healthz", include_in_schema=False)

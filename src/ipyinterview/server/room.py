@@ -26,11 +26,9 @@ from pydantic import BaseModel, Field
 from . import engine
 from .content import InterviewContent
 from .db import sessions, utcnow
-from .design import MAX_ELEMENTS
 from .errors import ApiError
 from .runner import LANGUAGES, RunResult, run_tests
 from .sessions import add_turns, session_document
-from .speech import AudioError, pcm_from_wav
 
 router = APIRouter(prefix="/embed/ai-interviewer", tags=["room"])
 TEMPLATE = Path(__file__).parent / "templates" / "room.html"
@@ -48,26 +46,6 @@ class AnswerIn(BaseModel):
     """A message from the candidate."""
 
     text: str = Field(min_length=1, max_length=20_000)
-
-
-class DraftIn(BaseModel):
-    """What the candidate has typed but not sent: the answer box and the editor."""
-
-    answer: str | None = Field(default=None, max_length=20_000)
-    code: str | None = Field(default=None, max_length=100_000)
-    language: str | None = Field(default=None, max_length=20)
-
-
-class BoardIn(BaseModel):
-    """The whiteboard's elements (an Excalidraw scene), saved as it changes."""
-
-    elements: list[dict[str, Any]] = Field(max_length=MAX_ELEMENTS)
-
-
-class IntegrityIn(BaseModel):
-    """A signal the room observed: the tab was left, or text was pasted."""
-
-    kind: str = Field(pattern="^(tab|paste)$")
 
 
 def _sign(secret: bytes, session_id: str, expires: int) -> str:
@@ -94,7 +72,9 @@ def _check_room_token(request: Request, session_id: str, token: str | None) -> N
         )
 
 
-def _session(request: Request, session_id: str, room_token: str | None) -> Any:
+def authorized_session(
+    request: Request, session_id: str, room_token: str | None
+) -> Any:
     _check_room_token(request, session_id, room_token)
     row = request.app.state.store.session(session_id)
     if row is None:
@@ -185,7 +165,7 @@ def _room_state(request: Request, row: Any) -> dict[str, Any]:
     }
 
 
-def _update(request: Request, session_id: str, step: Any) -> Any:
+def update_session(request: Request, session_id: str, step: Any) -> Any:
     """Apply ``step(state, content)`` to the session atomically; persist its turns."""
     store = request.app.state.store
     with store.transaction() as conn:
@@ -208,9 +188,9 @@ def room_state(
     request: Request, session_id: str, x_room_token: RoomToken = None
 ) -> Any:
     """Return the room's state, starting the interview on first load."""
-    row = _session(request, session_id, x_room_token)
+    row = authorized_session(request, session_id, x_room_token)
     if row.status == "active" and not row.state.get("started"):
-        row = _update(
+        row = update_session(
             request, session_id, lambda state, content: engine.start(content, state)
         )
     return _room_state(request, row)
@@ -241,12 +221,12 @@ async def room_run(
     request: Request, session_id: str, body: RunIn, x_room_token: RoomToken = None
 ) -> Any:
     """Run the code against the visible tests (and the hidden ones on submit)."""
-    row = _session(request, session_id, x_room_token)
+    row = authorized_session(request, session_id, x_room_token)
     run = await run_in_threadpool(
         _run, _content(request, row), body, hidden=body.submit
     )
     row = await run_in_threadpool(
-        _update,
+        update_session,
         request,
         session_id,
         lambda state, content: engine.on_run(
@@ -261,10 +241,10 @@ def room_answer(
     request: Request, session_id: str, body: AnswerIn, x_room_token: RoomToken = None
 ) -> Any:
     """Record the candidate's message; the interviewer answers."""
-    row = _session(request, session_id, x_room_token)
+    row = authorized_session(request, session_id, x_room_token)
     # The LLM is asked before the write transaction, never while holding it.
     probe = _llm_follow_up(request, row, body.text)
-    row = _update(
+    row = update_session(
         request,
         session_id,
         lambda state, content: engine.on_answer(
@@ -304,28 +284,12 @@ def _llm_scores(
     return scores
 
 
-@router.post("/{session_id}/integrity")
-def room_integrity(
-    request: Request, session_id: str, body: IntegrityIn, x_room_token: RoomToken = None
-) -> Any:
-    """Count a tab switch or a paste for the report's integrity signals."""
-    _session(request, session_id, x_room_token)
-    key = "tabSwitches" if body.kind == "tab" else "pastes"
-
-    def count(state: dict[str, Any], _content: InterviewContent) -> list[Any]:
-        state["integrity"] = {**state["integrity"], key: state["integrity"][key] + 1}
-        return []
-
-    _update(request, session_id, count)
-    return {"status": "success"}
-
-
 @router.post("/{session_id}/finish")
 def room_finish(
     request: Request, session_id: str, x_room_token: RoomToken = None
 ) -> Any:
     """Grade the session and store its report; finishing twice changes nothing."""
-    row = _session(request, session_id, x_room_token)
+    row = authorized_session(request, session_id, x_room_token)
     if row.status == "completed":
         return _room_state(request, row)
     content = _content(request, row)
@@ -372,68 +336,18 @@ def room_finish(
     return _room_state(request, row)
 
 
-@router.post("/{session_id}/transcribe")
-async def room_transcribe(
-    request: Request, session_id: str, x_room_token: RoomToken = None
-) -> Any:
-    """Transcribe a recorded answer (16 kHz mono 16-bit WAV) to editable text."""
-    _session(request, session_id, x_room_token)
-    transcriber = request.app.state.transcriber
-    if transcriber is None:
-        raise ApiError(
-            503,
-            "transcription_unavailable",
-            "this service has no speech-to-text engine; type the answer, or install "
-            "ipyinterview[speech] where the service runs",
-        )
-    try:
-        pcm = pcm_from_wav(await request.body())
-    except AudioError as err:
-        raise ApiError(400, "bad_audio", str(err)) from err
-    text = await run_in_threadpool(transcriber.transcribe, pcm)
-    return {"text": text, "engine": transcriber.name}
-
-
-@router.post("/{session_id}/draft")
-def room_draft(
-    request: Request, session_id: str, body: DraftIn, x_room_token: RoomToken = None
-) -> Any:
-    """Keep the unsent answer and code, so a reload loses nothing typed."""
-    _session(request, session_id, x_room_token)
-    draft = body.model_dump(exclude_none=True)
-    _update(
-        request, session_id, lambda state, _content: engine.save_draft(state, draft)
-    )
-    return {"status": "success"}
-
-
 @router.post("/{session_id}/timeup")
 def room_time_up(
     request: Request, session_id: str, x_room_token: RoomToken = None
 ) -> Any:
     """Wrap up once the interview's minutes are spent (checked on the service)."""
-    row = _session(request, session_id, x_room_token)
+    row = authorized_session(request, session_id, x_room_token)
     content = _content(request, row)
     created = row.created_at.replace(tzinfo=row.created_at.tzinfo or timezone.utc)
     left = content.mins * 60 - (utcnow() - created).total_seconds()
     if left > 5:  # clocks differ a little; a room far ahead of time is refused
         raise ApiError(409, "time_left", f"{int(left)} seconds are left")
-    row = _update(request, session_id, lambda state, _content: engine.on_time_up(state))
+    row = update_session(
+        request, session_id, lambda state, _content: engine.on_time_up(state)
+    )
     return _room_state(request, row)
-
-
-@router.post("/{session_id}/board")
-def room_board(
-    request: Request, session_id: str, body: BoardIn, x_room_token: RoomToken = None
-) -> Any:
-    """Save the whiteboard (each save replaces the previous one)."""
-    _session(request, session_id, x_room_token)
-
-    def keep(state: dict[str, Any], _content: InterviewContent) -> list[Any]:
-        first = "board" not in state
-        state["board"] = body.elements
-        # The transcript notes the whiteboard once, not every autosave.
-        return [{"role": "candidate", "kind": "board", "text": ""}] if first else []
-
-    _update(request, session_id, keep)
-    return {"status": "success", "elements": len(body.elements)}
