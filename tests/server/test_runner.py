@@ -136,3 +136,44 @@ def test_the_next_run_works_after_a_timeout() -> None:
     run = run_add("return a + b")
 
     assert run.results[0].status == "pass"
+
+
+def test_a_test_can_feed_standard_input() -> None:
+    tests = [(TestCase(args=[], expected=7, stdin="3 4\n"), False)]
+    code = "def total():\n    return sum(map(int, input().split()))\n"
+
+    run = run_tests(code, language="python", entry="total", tests=tests)
+
+    assert run.results[0].status == "pass"
+
+
+def test_the_code_has_no_network_where_the_machine_allows(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import shutil
+    import socket
+
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("network isolation needs root and unshare on this machine")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    code = (
+        "import socket\n"
+        "def probe():\n"
+        "    try:\n"
+        f"        socket.create_connection(('127.0.0.1', {port}), timeout=1)\n"
+        "        return 'connected'\n"
+        "    except OSError as err:\n"
+        "        return 'blocked'\n"
+    )
+
+    run = run_tests(
+        code,
+        language="python",
+        entry="probe",
+        tests=[(TestCase(args=[], expected="blocked"), False)],
+    )
+    listener.close()
+
+    assert run.results[0].status == "pass", run.results[0].got

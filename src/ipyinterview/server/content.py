@@ -44,6 +44,8 @@ class TestCase(_Strict):
 
     args: list[Any]
     expected: Any
+    stdin: str | None = None
+    """Text the function can read from standard input (Python problems)."""
 
 
 class TestSuite(_Strict):

@@ -11,6 +11,7 @@ reports the tests that completed and marks the rest ``timeout``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -91,7 +92,26 @@ class RunResult:
         return data
 
 
+@functools.cache
+def _no_network() -> list[str]:
+    """Return a command prefix that runs a program without network, if possible.
+
+    As root, ``unshare --net`` gives the child an empty network namespace (only
+    a loopback that is down). Elsewhere the child keeps the network.
+    """
+    unshare = shutil.which("unshare")
+    if os.geteuid() != 0 or unshare is None:
+        logger.info("code runs with the machine's network (not root, or no unshare)")
+        return []
+    probe = subprocess.run([unshare, "--net", "true"], capture_output=True)
+    return [unshare, "--net", "--"] if probe.returncode == 0 else []
+
+
 def _command(language: str, spec: Path, results: Path) -> list[str]:
+    return [*_no_network(), *_program(language, spec, results)]
+
+
+def _program(language: str, spec: Path, results: Path) -> list[str]:
     if language in ("python", "sql"):
         harness = HARNESS / ("harness.py" if language == "python" else "harness_sql.py")
         return [sys.executable, "-I", str(harness), str(spec), str(results)]

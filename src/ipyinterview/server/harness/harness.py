@@ -8,6 +8,7 @@ limit still reports every test that finished.
 """
 
 import copy
+import io
 import json
 import math
 import sys
@@ -69,6 +70,7 @@ def main():
     for index, case in enumerate(spec["tests"]):
         start = time.perf_counter()
         try:
+            sys.stdin = io.StringIO(case.get("stdin") or "")
             got = func(*copy.deepcopy(case["args"]))
         except RecursionError:
             emit(
