@@ -58,3 +58,20 @@ def test_the_verdict_names_strongest_and_weakest_and_leo_holds_a_higher_bar() ->
     assert "Complexity" in supportive
     assert supportive.startswith("Strong")
     assert not raiser.startswith("Strong")
+
+
+def test_inflections_and_word_order_still_match_a_key_point() -> None:
+    question = Question(
+        id="s",
+        prompt="How is it stored?",
+        reference="Store the mapping in a key-value store keyed by the short code.",
+        key_points=[["key-value store"], ["hash map"]],
+        skills={"Storage": 1.0},
+    )
+
+    scored = score_answer(
+        question,
+        "The codes are stored as keys; values live in a map keyed by their hash.",
+    )
+
+    assert scored.covered == ["key-value store", "hash map"]

@@ -14,38 +14,46 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+import snowballstemmer
+
 from .content import Question
 
 _WORD = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_STOP = frozenset(
-    """a an and are as at be by do for from has have i if in is it its of on or so
-    that the their then there these this to was we what when which with would you
-    your will can could should my me our they them""".split()
-)
+_STOP_WORDS = """
+    a an and are as at be by do for from has have i if in is it its of on or so that
+    the their then there these this to was we what when which with would you your
+    will can could should my me our they them
+""".split()
 
 #: Weight of key-point coverage against word overlap with the reference.
 COVERAGE_WEIGHT = 0.75
 
 
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 2 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+_STEMMER = snowballstemmer.stemmer("english")
+_STOP = frozenset(_STEMMER.stemWords(_STOP_WORDS))
+#: Extra words allowed between a key point's words ("hash map" in "a map
+#: keyed by the hash").
+SLACK = 3
 
 
 def tokens(text: str) -> list[str]:
-    """Return the lower-cased, stemmed words of a text."""
-    return [_stem(w) for w in _WORD.findall(text.lower())]
+    """Return the lower-cased, stemmed (Snowball English) words of a text."""
+    return list(_STEMMER.stemWords(_WORD.findall(text.lower())))
 
 
 def _contains(haystack: list[str], needle: list[str]) -> bool:
-    if not needle:
+    """Return whether the needle's words all occur close together, in any order."""
+    wanted = [w for w in needle if w not in _STOP] or needle
+    if not wanted:
         return False
-    width = len(needle)
+    if len(wanted) == 1:
+        return wanted[0] in haystack
+    width = len(wanted) + SLACK
+    need = set(wanted)
     return any(
-        haystack[i : i + width] == needle for i in range(len(haystack) - width + 1)
+        need <= set(haystack[i : i + width])
+        for i in range(max(1, len(haystack) - width + 1))
     )
 
 
