@@ -192,3 +192,17 @@ def test_two_rooms_in_one_notebook_stay_independent(client: Client, user: User) 
     assert first.session_id != second.session_id
     assert len(first.events) == 1
     assert second.events == []
+
+
+def test_a_session_created_elsewhere_opens_in_the_widget(
+    client: Client, user: User
+) -> None:
+    created = client.create_session(user.token, "dsa-1", persona_id="leo", mode="chat")
+    room = InterviewRoom(client=client, user=user)
+
+    room.open_session(created)
+
+    assert room.status == "active"
+    assert room.session_id == created.session.id
+    assert room.interview_id == "dsa-1"
+    assert room.room_url == created.room_url(user.token)

@@ -26,7 +26,7 @@ from .errors import (
     IpyInterviewError,
     QuotaExceededError,
 )
-from .models import Session, User
+from .models import CreatedSession, Session, User
 
 logger = logging.getLogger(__name__)
 
@@ -195,12 +195,20 @@ class InterviewRoom(anywidget.AnyWidget):
         except IpyInterviewError as err:
             self.status, self.error = "picking", explain(err)
             raise
+        self.open_session(created)
+        logger.info("interview session %s started", self.session_id)
+
+    def open_session(self, created: CreatedSession) -> None:
+        """Show the room of a session created elsewhere (a classroom, your backend).
+
+        The session must belong to this widget's user (``user_token``).
+        """
         self.session = created.session
-        self.events, self.score, self.report = [], None, {}
+        self.events, self.score, self.report, self.error = [], None, {}, ""
+        self.interview_id = created.session.interview_id or self.interview_id
         self.session_id = created.session.id
         self.room_url = created.room_url(self.user_token)
         self.status = "active"
-        logger.info("interview session %s started", self.session_id)
 
     def on(self, action: str, callback: EventCallback, *, remove: bool = False) -> None:
         """Call ``callback(event)`` for each room event of ``action`` ("*" for all)."""

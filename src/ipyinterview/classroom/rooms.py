@@ -29,13 +29,8 @@ def open_room(
         mode=assignment.mode,
         grade=assignment.grade,
     )
-    # The same public state that InterviewRoom.start() leaves behind, for a
-    # session the classroom already created.
     room.interview_id = assignment.interview_id
-    room.session = assignment.created.session
-    room.session_id = assignment.session_id
-    room.room_url = assignment.room_url()
-    room.status = "active"
+    room.open_session(assignment.created)
 
     def opened(event: dict[str, object]) -> None:
         if event.get("sessionId") == assignment.session_id:
