@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import textwrap
 import time
 
@@ -177,3 +178,30 @@ def test_the_code_has_no_network_where_the_machine_allows(tmp_path) -> None:  # 
     listener.close()
 
     assert run.results[0].status == "pass", run.results[0].got
+
+
+def test_a_fork_bomb_is_stopped_and_leaves_no_process(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    code = (
+        "import os, time\n"
+        "def add(a, b):\n"
+        "    for _ in range(50):\n"
+        "        if os.fork() == 0:\n"
+        "            time.sleep(30)\n"
+        "            os._exit(0)\n"
+        "    time.sleep(10)\n"
+    )
+    started = time.monotonic()
+
+    run = run_tests(
+        code,
+        language="python",
+        entry="add",
+        tests=CASES[:1],
+        limits=Limits(wall_seconds=3.0),
+    )
+    elapsed = time.monotonic() - started
+    survivors = subprocess.run(["pgrep", "-f", "harness.py"], capture_output=True)
+
+    assert "process limit exceeded" in run.error
+    assert elapsed < 2.0
+    assert survivors.stdout == b""

@@ -44,6 +44,7 @@ class Limits:
     memory_bytes: int = 512 * 1024 * 1024
     output_bytes: int = 64 * 1024
     file_bytes: int = 1024 * 1024
+    processes: int = 16
 
 
 @dataclass
@@ -142,6 +143,40 @@ def _limit_child(limits: Limits, language: str) -> None:
         resource.setrlimit(
             resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes)
         )
+
+
+#: How often a run is checked for its wall time and its number of processes.
+POLL_SECONDS = 0.05
+
+
+def _group_size(group: int) -> int:
+    """Return how many processes are in a process group (from /proc)."""
+    count = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        count += int(fields[2]) == group  # fields: state, ppid, pgrp, ...
+    return count
+
+
+def _watch(proc: subprocess.Popen[bytes], limits: Limits) -> str | None:
+    """Wait for the run; return "time" or "processes" if a limit stopped it."""
+    deadline = time.monotonic() + limits.wall_seconds
+    while True:
+        try:
+            proc.wait(timeout=POLL_SECONDS)
+            return None
+        except subprocess.TimeoutExpired:
+            pass
+        if time.monotonic() >= deadline:
+            return "time"
+        if _group_size(proc.pid) > limits.processes:
+            return "processes"
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -245,11 +280,7 @@ def run_tests(
                 close_fds=True,
                 preexec_fn=lambda: _limit_child(limits, language),
             )
-            timed_out = False
-            try:
-                proc.wait(timeout=limits.wall_seconds)
-            except subprocess.TimeoutExpired:
-                timed_out = True
+            stopped = _watch(proc, limits)
             # The group may hold children the code started; none may outlive the run.
             _kill_group(proc)
 
@@ -258,9 +289,7 @@ def run_tests(
     run = RunResult(
         language=language, output=text, seconds=time.perf_counter() - started
     )
-    run.error = fatal or _termination_reason(
-        proc.returncode, timed_out, flooded, limits
-    )
+    run.error = fatal or _termination_reason(proc.returncode, stopped, flooded, limits)
     if flooded:
         # The write that hit the cap failed inside a test: say why in words.
         for record in records.values():
@@ -288,11 +317,16 @@ def run_tests(
 
 
 def _termination_reason(
-    code: int | None, timed_out: bool, flooded: bool, limits: Limits
+    code: int | None, stopped: str | None, flooded: bool, limits: Limits
 ) -> str | None:
     if flooded:
         return f"output limit exceeded ({limits.output_bytes} bytes): print less"
-    if timed_out:
+    if stopped == "processes":
+        return (
+            f"process limit exceeded (more than {limits.processes} processes): "
+            "solve it without starting programs"
+        )
+    if stopped == "time":
         return f"time limit exceeded ({limits.wall_seconds:g} s wall clock)"
     if code == -signal.SIGXCPU or code == -signal.SIGKILL:
         return f"time limit exceeded ({limits.cpu_seconds} s of CPU)"
