@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .client._base import is_loopback
+from .client._settings import is_loopback
 from .errors import AuthenticationError, IpyInterviewError
 
 if TYPE_CHECKING:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._async import AsyncClient
+from ._fetch import FetchResult
 from ._sync import Client
 
-__all__ = ["AsyncClient", "Client"]
+__all__ = ["AsyncClient", "Client", "FetchResult"]

@@ -16,14 +16,12 @@ from ..ledger import Ledger, resolve_ledger
 from ..models import Catalogue, CreatedSession, Session, User, WireModel
 from ._base import (
     BaseClient,
-    FetchResult,
     Request,
-    fetch_pairs,
     fill_created,
-    progress_bar,
-    resolve_settings,
     validate_session_args,
 )
+from ._fetch import FetchResult, fetch_pairs, progress_bar
+from ._settings import resolve_settings
 
 logger = logging.getLogger("ipyinterview.client")
 M = TypeVar("M", bound=WireModel)

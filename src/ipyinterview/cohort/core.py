@@ -18,8 +18,7 @@ from ..models import Catalogue
 from . import export, plots, stats
 
 if TYPE_CHECKING:
-    from ..client import Client
-    from ..client._base import FetchResult
+    from ..client import Client, FetchResult
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +166,7 @@ class Cohort:
         results = client.fetch_reports(
             pairs, concurrency=concurrency, progress=progress
         )
-        from ..client._base import FetchResult
+        from ..client import FetchResult
 
         for session_id in missing:
             error = ValidationError(
