@@ -3,8 +3,9 @@
 import "./room.css";
 import { h, show } from "../shared/dom.js";
 import { RoomApi } from "./api.js";
+import { boardSection } from "./board.js";
 import { createEditor } from "./editor.js";
-import { Recorder, browserRecognition, microphoneProblem, speak, stopSpeaking } from "./voice.js";
+import { VoiceAnswers, speak, stopSpeaking } from "./voice.js";
 
 const LANGUAGE_NAMES = { python: "Python", javascript: "JavaScript", sql: "SQL" };
 const root = document.getElementById("room");
@@ -61,21 +62,10 @@ class Room {
       },
     });
     this.sendButton = h("button", { type: "submit" }, "Send");
-    this.voiceNote = h("p", { class: "voice-note", role: "status" });
-    this.recordButton = h(
-      "button",
-      { type: "button", class: "record", onclick: () => this.toggleRecording() },
-      "🎙 Record answer",
-    );
     const voice = config.mode === "voice";
+    this.voice = voice ? new VoiceAnswers(this, config.speech) : null;
     const form = h("form", { class: "reply", onsubmit: (event) => this.send(event) }, this.input, this.sendButton);
-    const chat = h(
-      "section",
-      { class: "chat" },
-      this.transcript,
-      voice ? h("div", { class: "voice" }, this.recordButton, this.voiceNote) : null,
-      form,
-    );
+    const chat = h("section", { class: "chat" }, this.transcript, this.voice?.el, form);
     const header = h(
       "header",
       { class: "room-header" },
@@ -87,7 +77,7 @@ class Room {
       ),
       h("div", { class: "controls" }, this.timer, this.finishButton),
     );
-    const board = interview.design ? this.boardSection() : null;
+    const board = interview.design ? boardSection(this) : null;
     const work = interview.problem ? this.workspace(interview.problem) : board;
     const main = h("main", { class: work ? "split" : "single" }, work, chat);
     root.replaceChildren(header, this.status, main);
@@ -95,8 +85,6 @@ class Room {
     this.renderTurns();
     this.spoken = this.state.turns.length;
     if (voice) {
-      this.voiceNote.textContent =
-        "Voice mode: press Record, answer aloud, then Stop. Edit the text if needed and Send.";
       const last = this.state.turns.findLast((turn) => turn.role === "interviewer");
       speak(last?.text);
     }
@@ -105,51 +93,6 @@ class Room {
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") this.api.integrity("tab");
     });
-  }
-
-  // Design interviews: a whiteboard, autosaved; loaded only when needed.
-  boardSection() {
-    const canvas = h("div", { class: "board", "aria-label": "Whiteboard" });
-    this.boardNote = h("p", { class: "board-note", role: "status" }, "Loading the whiteboard…");
-    const section = h(
-      "section",
-      { class: "work whiteboard" },
-      h("h2", {}, "Whiteboard"),
-      h(
-        "p",
-        { class: "hint" },
-        "Draw the components as labelled boxes and connect them with arrows. It saves as you draw.",
-      ),
-      canvas,
-      this.boardNote,
-    );
-    this.loadBoard(canvas);
-    return section;
-  }
-
-  async loadBoard(canvas) {
-    const assets = new URL("../../static/", window.location.href);
-    window.EXCALIDRAW_ASSET_PATH = new URL("excalidraw/", assets).href;
-    const css = h("link", { rel: "stylesheet", href: new URL("whiteboard.css", assets).href });
-    document.head.append(css);
-    try {
-      const { mountWhiteboard } = await import(new URL("whiteboard.js", assets).href);
-      this.unmountBoard = mountWhiteboard(canvas, {
-        elements: this.state.board ?? [],
-        save: (elements) =>
-          this.api
-            .call("board", { elements })
-            .then(() => {
-              this.boardNote.textContent = `Saved (${elements.length} elements).`;
-            })
-            .catch((err) => {
-              this.boardNote.textContent = `Not saved: ${err.message}`;
-            }),
-      });
-      this.boardNote.textContent = "";
-    } catch (err) {
-      this.boardNote.textContent = `The whiteboard could not load (${err.message}); describe your design in the chat.`;
-    }
   }
 
   workspace(problem) {
@@ -276,75 +219,6 @@ class Room {
       if (this.editor) Object.assign(draft, { code: this.editor.code, language: this.picker.value });
       this.api.call("draft", draft).catch(() => undefined);
     }, 1000);
-  }
-
-  async toggleRecording() {
-    if (this.recognition) {
-      this.recognition.stop();
-      return;
-    }
-    if (this.recorder) {
-      const recorder = this.recorder;
-      this.recorder = null;
-      this.recordButton.textContent = "🎙 Record answer";
-      this.recordButton.classList.remove("recording");
-      const audio = await recorder.stop();
-      await this.guard("Transcribing your answer…", async () => {
-        const { text } = await this.api.transcribe(audio);
-        this.addToAnswer(text, "No words were heard; try again closer to the microphone, or type.");
-      });
-      return;
-    }
-    stopSpeaking();
-    if (config.speech === "browser") return this.recognize();
-    const recorder = new Recorder();
-    try {
-      await recorder.start();
-    } catch (err) {
-      return this.noMicrophone(err);
-    }
-    recorder.onLimit = () => this.toggleRecording();
-    this.recorder = recorder;
-    this.recordButton.textContent = "⏹ Stop and transcribe";
-    this.recordButton.classList.add("recording");
-  }
-
-  recognize() {
-    const recognition = browserRecognition();
-    if (!recognition) {
-      return this.noMicrophone({ message: "this browser has no speech recognition" });
-    }
-    recognition.lang = "en-US";
-    recognition.onresult = (event) => {
-      const text = [...event.results].map((result) => result[0].transcript).join(" ");
-      this.addToAnswer(text, "No words were heard; try again, or type.");
-    };
-    recognition.onerror = (event) =>
-      this.noMicrophone({ name: event.error === "not-allowed" ? "NotAllowedError" : "", message: event.error });
-    recognition.onend = () => {
-      this.recognition = null;
-      this.recordButton.textContent = "🎙 Record answer";
-    };
-    this.recognition = recognition;
-    this.recordButton.textContent = "⏹ Stop";
-    recognition.start();
-  }
-
-  addToAnswer(text, ifEmpty) {
-    if (!text.trim()) {
-      this.voiceNote.textContent = ifEmpty;
-      return;
-    }
-    this.input.value = [this.input.value.trim(), text.trim()].filter(Boolean).join(" ");
-    this.voiceNote.textContent = "Check the transcript, edit it if needed, then Send.";
-    this.input.focus();
-  }
-
-  noMicrophone(err) {
-    this.recordButton.hidden = true;
-    this.voiceNote.textContent = microphoneProblem(err);
-    this.voiceNote.classList.add("warning");
-    this.input.focus();
   }
 
   // One action at a time: the buttons that start one are disabled meanwhile.

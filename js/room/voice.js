@@ -5,6 +5,8 @@
 // is sent only when the candidate sends it. Without a microphone the room says
 // so and the candidate types; the interview goes on.
 
+import { h } from "../shared/dom.js";
+
 const RATE = 16000;
 const MAX_SECONDS = 60;
 
@@ -96,4 +98,85 @@ export class Recorder {
 export function browserRecognition() {
   const Recognition = window.SpeechRecognition || window.webkitSpeechRecognition;
   return Recognition ? new Recognition() : null;
+}
+
+// The record button and its notes, in the room's chat column (voice mode).
+export class VoiceAnswers {
+  constructor(room, speech) {
+    this.room = room;
+    this.speech = speech;
+    this.note = h("p", { class: "voice-note", role: "status" });
+    this.button = h("button", { type: "button", class: "record", onclick: () => this.toggle() }, "🎙 Record answer");
+    this.el = h("div", { class: "voice" }, this.button, this.note);
+    this.note.textContent = "Voice mode: press Record, answer aloud, then Stop. Edit the text if needed and Send.";
+  }
+
+  async toggle() {
+    if (this.recognition) {
+      this.recognition.stop();
+      return;
+    }
+    if (this.recorder) {
+      const recorder = this.recorder;
+      this.recorder = null;
+      this.button.textContent = "🎙 Record answer";
+      this.button.classList.remove("recording");
+      const audio = await recorder.stop();
+      await this.room.guard("Transcribing your answer…", async () => {
+        const { text } = await this.room.api.transcribe(audio);
+        this.addToAnswer(text, "No words were heard; try again closer to the microphone, or type.");
+      });
+      return;
+    }
+    stopSpeaking();
+    if (this.speech === "browser") return this.recognize();
+    const recorder = new Recorder();
+    try {
+      await recorder.start();
+    } catch (err) {
+      return this.noMicrophone(err);
+    }
+    recorder.onLimit = () => this.toggle();
+    this.recorder = recorder;
+    this.button.textContent = "⏹ Stop and transcribe";
+    this.button.classList.add("recording");
+  }
+
+  recognize() {
+    const recognition = browserRecognition();
+    if (!recognition) {
+      return this.noMicrophone({ message: "this browser has no speech recognition" });
+    }
+    recognition.lang = "en-US";
+    recognition.onresult = (event) => {
+      const text = [...event.results].map((result) => result[0].transcript).join(" ");
+      this.addToAnswer(text, "No words were heard; try again, or type.");
+    };
+    recognition.onerror = (event) =>
+      this.noMicrophone({ name: event.error === "not-allowed" ? "NotAllowedError" : "", message: event.error });
+    recognition.onend = () => {
+      this.recognition = null;
+      this.button.textContent = "🎙 Record answer";
+    };
+    this.recognition = recognition;
+    this.button.textContent = "⏹ Stop";
+    recognition.start();
+  }
+
+  addToAnswer(text, ifEmpty) {
+    if (!text.trim()) {
+      this.note.textContent = ifEmpty;
+      return;
+    }
+    this.room.input.value = [this.room.input.value.trim(), text.trim()].filter(Boolean).join(" ");
+    this.note.textContent = "Check the transcript, edit it if needed, then Send.";
+    this.room.input.focus();
+  }
+
+  noMicrophone(err) {
+    this.button.hidden = true;
+    this.note.textContent = microphoneProblem(err);
+    this.note.classList.add("warning");
+    this.room.input.focus();
+  }
 }
