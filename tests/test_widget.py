@@ -206,3 +206,29 @@ def test_a_session_created_elsewhere_opens_in_the_widget(
     assert room.session_id == created.session.id
     assert room.interview_id == "dsa-1"
     assert room.room_url == created.room_url(user.token)
+
+
+def test_the_user_token_is_never_widget_state(room: InterviewRoom, user: User) -> None:
+    room.interview_id = "dsa-1"
+    room.start()
+
+    state = json.dumps(room.get_state(), default=str)
+
+    assert room.room_url
+    assert user.token not in state
+    assert "userApiToken" not in state
+
+
+def test_a_room_finished_in_another_tab_is_picked_up_on_return(
+    room: InterviewRoom,
+) -> None:
+    room.interview_id = "beh-1"
+    room.start()
+    reports: list[Session] = []
+    room.on_finished(reports.append)
+    Room(room.room_url).post("finish")  # as the room in a tab of its own would
+
+    room._handle_message(room, {"kind": "refresh"}, [])
+
+    assert room.status == "finished"
+    assert len(reports) == 1

@@ -34,7 +34,7 @@ export class RoomApi {
     const data = await response.json().catch(() => null);
     if (!response.ok) {
       const message = data?.message ?? `The service answered HTTP ${response.status}.`;
-      throw new Error(message);
+      throw Object.assign(new Error(message), { code: data?.code });
     }
     return data;
   }

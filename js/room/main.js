@@ -239,6 +239,7 @@ class Room {
       await work();
       this.status.textContent = "";
     } catch (err) {
+      if (err.code === "session_completed") return this.finishedElsewhere();
       this.status.textContent = err.message;
       this.status.classList.add("error");
     } finally {
@@ -273,6 +274,13 @@ class Room {
       this.saveDraft();
       this.renderTurns();
     });
+  }
+
+  // Finished in another tab or window: show the report here too.
+  async finishedElsewhere() {
+    this.state = await this.api.state();
+    this.showReport(this.state.session);
+    post("interviewAlreadyCompleted", { score: this.state.session.score });
   }
 
   finish() {

@@ -106,6 +106,11 @@ function render({ model, el }) {
   const top = h("div", { class: "ipyi-top" });
   const slot = h("div", { class: "ipyi-room" });
   let frame = null;
+  // The room's address carries the user's token, so it is never widget state:
+  // the kernel sends it to the views that ask, as a message.
+  let roomUrl = "";
+  let waiting = null;
+  const controller = new AbortController();
   el.classList.add("ipyi");
   el.replaceChildren(top, slot);
 
@@ -115,43 +120,82 @@ function render({ model, el }) {
     slot.replaceChildren();
   };
 
+  const askForRoom = () => {
+    if (waiting) return;
+    model.send({ kind: "open" });
+    const note = h("p", { class: "ipyi-notice" }, "Opening the room…");
+    slot.replaceChildren(note);
+    waiting = setTimeout(() => {
+      note.textContent =
+        "The room's address comes from the kernel, which did not answer. " +
+        "If this notebook was reopened, run the cell again to start a new interview.";
+    }, model.get("load_timeout") * 1000);
+  };
+
   let picker = null;
 
   const draw = () => {
     const status = model.get("status");
-    const url = model.get("room_url");
-    if (status === "active" && url) {
-      if (frame?.url !== url) {
+    if (status === "active") {
+      if (!roomUrl) askForRoom();
+      else if (frame?.url !== roomUrl) {
         removeFrame();
-        const controller = new AbortController();
-        frame = { url, controller, node: createFrame(model, url, controller.signal, sequence) };
+        const frameController = new AbortController();
+        frame = {
+          url: roomUrl,
+          controller: frameController,
+          node: createFrame(model, roomUrl, frameController.signal, sequence),
+        };
         slot.replaceChildren(frame.node);
       }
       top.replaceChildren();
     } else if (status === "finished") {
-      // A live room keeps showing its own report below the summary.
+      // A live room keeps showing its own report below the summary, without
+      // the toolbar: the summary has its own way back.
+      frame?.node.querySelector(".ipyi-toolbar")?.setAttribute("hidden", "");
+      if (!frame) slot.replaceChildren();
       top.replaceChildren(renderResult(model, { compact: frame !== null }));
     } else {
       removeFrame();
+      roomUrl = "";
       picker ??= new Picker(model, () => model.send({ kind: "start" }));
       picker.update();
       if (top.firstChild !== picker.el) top.replaceChildren(picker.el);
     }
+  };
+  const onMessage = (message) => {
+    if (message?.kind !== "room" || typeof message.url !== "string") return;
+    clearTimeout(waiting);
+    waiting = null;
+    roomUrl = message.url;
+    draw();
   };
   const rebuild = () => {
     picker?.rebuild();
     draw();
   };
 
-  const names = ["interview_id", "persona_id", "mode", "grade", "status", "room_url", "error", "report"];
+  const names = ["interview_id", "persona_id", "mode", "grade", "status", "error", "report"];
   for (const name of names) model.on(`change:${name}`, draw);
   model.on("change:catalogue", rebuild);
+  model.on("msg:custom", onMessage);
+  // Back from another tab (the room may have finished there): ask the kernel.
+  window.addEventListener(
+    "focus",
+    () => {
+      if (model.get("status") === "active") model.send({ kind: "refresh" });
+    },
+    { signal: controller.signal },
+  );
   draw();
 
   return () => {
+    controller.abort();
+    clearTimeout(waiting);
     removeFrame();
     for (const name of names) model.off(`change:${name}`, draw);
     model.off("change:catalogue", rebuild);
+    model.off("msg:custom", onMessage);
   };
 }
 

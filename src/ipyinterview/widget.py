@@ -112,8 +112,6 @@ class InterviewRoom(anywidget.AnyWidget):
     """str: picking, starting, active, finished or error."""
     session_id = traitlets.Unicode("").tag(sync=True)
     """str: the id of the current session ("" before Start)."""
-    room_url = traitlets.Unicode("").tag(sync=True)
-    """str: the iframe's address; it carries the user token (see clear_token)."""
     score = traitlets.Int(None, allow_none=True).tag(sync=True)
     """int | None: the report's score, once finished."""
     report = traitlets.Dict().tag(sync=True)
@@ -148,6 +146,7 @@ class InterviewRoom(anywidget.AnyWidget):
         self.clear_token_on_finish = clear_token_on_finish
         self._user = user
         self._user_token = user_token
+        self._room_url = ""
         self._callbacks: dict[str, list[EventCallback]] = {}
         self._finished_callbacks: list[ReportCallback] = []
         self._waiters: list[asyncio.Future[Session]] = []
@@ -207,8 +206,9 @@ class InterviewRoom(anywidget.AnyWidget):
         self.events, self.score, self.report, self.error = [], None, {}, ""
         self.interview_id = created.session.interview_id or self.interview_id
         self.session_id = created.session.id
-        self.room_url = created.room_url(self.user_token)
+        self._room_url = created.room_url(self.user_token)
         self.status = "active"
+        self._send_room()
 
     def on(self, action: str, callback: EventCallback, *, remove: bool = False) -> None:
         """Call ``callback(event)`` for each room event of ``action`` ("*" for all)."""
@@ -246,9 +246,22 @@ class InterviewRoom(anywidget.AnyWidget):
             return report_html(self.session)
         return None
 
+    @property
+    def room_url(self) -> str:
+        """Return the room's address, with the user token ("" once cleared).
+
+        It reaches the browser only as a message to the displayed views, never
+        as widget state, so a saved notebook does not hold the token.
+        """
+        return self._room_url
+
     def clear_token(self) -> None:
-        """Remove the room URL, which carries the user token, from widget state."""
-        self.room_url = ""
+        """Forget the room URL (it carries the user token) in the kernel."""
+        self._room_url = ""
+
+    def _send_room(self) -> None:
+        if self.status == "active" and self._room_url:
+            self.send({"kind": "room", "url": self._room_url})
 
     # Messages from the front end -------------------------------------------
 
@@ -264,6 +277,14 @@ class InterviewRoom(anywidget.AnyWidget):
                 self.start()
             except IpyInterviewError as err:
                 logger.info("could not start the interview: %s", err)
+        elif kind == "open":
+            # A view (new, or after a reload) asks for the room's address.
+            self._send_room()
+        elif kind == "refresh":
+            # The page came back into view: the room may have finished elsewhere
+            # (in a tab of its own).
+            if self.status == "active" and self.session_id:
+                self._refresh_quietly()
         elif kind == "back":
             self.clear_token()
             self.status, self.session_id, self.error = "picking", "", ""
@@ -293,6 +314,12 @@ class InterviewRoom(anywidget.AnyWidget):
             self.error = f"The report could not be fetched: {err}. Try room.refresh()."
             return
         self._show(session)
+
+    def _refresh_quietly(self) -> None:
+        try:
+            self.refresh()
+        except IpyInterviewError as err:
+            logger.info("could not refresh the session: %s", err)
 
     def refresh(self) -> Session:
         """Fetch the current session again; show its report if it is completed."""

@@ -63,3 +63,20 @@ def test_finish_pressed_during_a_run_finishes_after_it(open_room_page) -> None: 
     page.click("button.finish")
 
     expect(page.locator(".report .score")).to_be_visible(timeout=30_000)
+
+
+def test_a_room_finished_elsewhere_shows_the_report_on_next_action(
+    open_room_page,
+) -> None:  # type: ignore[no-untyped-def]
+    page = open_room_page("beh-1")
+    page.evaluate(
+        "fetch(`${location.pathname.split('/').pop()}/finish`, {method: 'POST',"
+        " headers: {'X-Room-Token': JSON.parse(document.getElementById('room-config')"
+        ".textContent).roomToken}})"
+    )
+    page.wait_for_timeout(500)
+
+    page.fill("textarea.answer", "one more thing")
+    page.click(".reply button[type=submit]")
+
+    expect(page.locator(".report .score")).to_be_visible(timeout=10_000)

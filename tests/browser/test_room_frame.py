@@ -35,10 +35,10 @@ def sent_events(page) -> list[dict]:  # type: ignore[no-untyped-def]
 
 def test_the_rooms_events_reach_python_with_a_sequence(live_room) -> None:  # type: ignore[no-untyped-def]
     page, session_id = live_room
-    page.wait_for_function("window.sent.length >= 1")
+    page.wait_for_function("window.sent.length >= 2")
     room = page.frame_locator("iframe.ipyi-frame")
     room.locator("button.finish").click()
-    page.wait_for_function("window.sent.length >= 2")
+    page.wait_for_function("window.sent.length >= 3")
 
     events = sent_events(page)
     assert [e["seq"] for e in events] == [1, 2]
@@ -63,7 +63,7 @@ def test_the_rooms_events_reach_python_with_a_sequence(live_room) -> None:  # ty
 )
 def test_forged_messages_change_nothing(live_room, forged: str) -> None:  # type: ignore[no-untyped-def]
     page, _session_id = live_room
-    page.wait_for_function("window.sent.length >= 1")
+    page.wait_for_function("window.sent.length >= 2")
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 
@@ -100,7 +100,7 @@ def test_a_room_that_does_not_load_says_why_and_offers_a_new_tab(page) -> None: 
         expect(page.locator("a.ipyi-newtab")).to_have_attribute("target", "_blank")
         page.click(".ipyi-toolbar .ipyi-back")
 
-        assert page.evaluate("window.sent") == [{"kind": "back"}]
+        assert page.evaluate("window.sent") == [{"kind": "open"}, {"kind": "back"}]
 
 
 def test_the_iframe_may_use_the_microphone(live_room) -> None:  # type: ignore[no-untyped-def]

@@ -45,6 +45,9 @@ PAGE = """<!doctype html>
 <script type="module">
 import widget from "./widget.js";
 const state = __STATE__;
+// The kernel's side of the room address: sent as a message when a view asks.
+const roomUrl = state.room_url;
+delete state.room_url;
 const handlers = new Map();
 window.sent = [];
 window.model = {
@@ -57,7 +60,13 @@ window.model = {
   on: (event, cb) => handlers.set(event, [...(handlers.get(event) ?? []), cb]),
   off: (event, cb) =>
     handlers.set(event, (handlers.get(event) ?? []).filter((c) => c !== cb)),
-  send: (content) => window.sent.push(content),
+  send: (content) => {
+    window.sent.push(content);
+    if (content.kind === "open" && roomUrl) {
+      const message = { kind: "room", url: roomUrl };
+      setTimeout(() => (handlers.get("msg:custom") ?? []).forEach((cb) => cb(message)));
+    }
+  },
 };
 const el = document.getElementById("widget");
 window.cleanup = null;
