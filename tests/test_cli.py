@@ -94,3 +94,12 @@ def test_keys_create_refuses_negative_credits(tmp_path: Path) -> None:
 
     assert done.returncode != 0
     assert "--credits must be 0 or more" in done.stderr
+
+
+def test_keys_create_makes_the_database_folder(tmp_path: Path) -> None:
+    db = tmp_path / "new" / "folder" / "k.db"
+
+    done = cli("keys", "create", "--db", str(db))
+
+    assert done.returncode == 0, done.stderr
+    assert db.exists()

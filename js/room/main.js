@@ -56,7 +56,11 @@ class Room {
       "aria-label": "Your answer",
       maxlength: MAX_ANSWER,
       onpaste: () => this.api.integrity("paste"),
-      oninput: () => this.saveDraft(),
+      oninput: () => {
+        this.saveDraft();
+        const full = this.input.value.length >= MAX_ANSWER;
+        this.status.textContent = full ? `Answers are limited to ${MAX_ANSWER} characters.` : "";
+      },
       onkeydown: (event) => {
         if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) this.send(event);
       },
@@ -73,7 +77,11 @@ class Room {
         "div",
         {},
         h("h1", {}, interview.title),
-        persona ? h("span", { class: "persona" }, `${persona.name} · ${persona.title}`) : null,
+        h(
+          "span",
+          { class: "persona" },
+          [persona && `${persona.name} · ${persona.title}`, this.state.session.grade].filter(Boolean).join(" · "),
+        ),
       ),
       h("div", { class: "controls" }, this.timer, this.finishButton),
     );

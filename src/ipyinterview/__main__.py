@@ -20,6 +20,12 @@ def _database(args: argparse.Namespace) -> tuple[str, Path]:
     if args.database_url:
         return args.database_url, home() / "service-api-key"
     db = Path(args.db) if args.db else home() / "service.db"
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise SystemExit(
+            f"cannot create the folder of --db {db}: {err.strerror}"
+        ) from err
     return sqlite_url(db), db.with_name(db.name + ".api-key")
 
 

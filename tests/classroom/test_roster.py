@@ -97,3 +97,19 @@ def test_an_empty_roster_or_a_missing_file_says_so(tmp_path: Path) -> None:
         read_roster(write(tmp_path, "name,email,external_id\n"))
     with pytest.raises(RosterError, match="no file at"):
         read_roster(tmp_path / "missing.csv")
+
+
+def test_an_empty_csv_says_what_it_needs(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+
+    with pytest.raises(RosterError, match="give it a header line"):
+        read_roster(path)
+
+
+def test_a_semicolon_csv_says_to_use_commas(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "semi.csv"
+    path.write_text("name;email;external_id\nAda;ada@example.com;s1\n")
+
+    with pytest.raises(RosterError, match="';' between columns"):
+        read_roster(path)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from ipyinterview import Cohort, frames
-from ipyinterview.errors import ValidationError
+from ipyinterview.errors import NotFoundError, ValidationError
 
 from .conftest import Taken
 
@@ -43,13 +44,27 @@ def test_the_stronger_student_scores_higher_in_every_view(taken: Taken) -> None:
 def test_a_user_without_token_is_a_failure_not_a_crash(taken: Taken) -> None:
     tokens = {"strong": taken.users["strong"].token}
 
-    cohort = Cohort.from_ledger(
-        taken.client, tokens, ledger=taken.ledger, interview_id="dsa-1", progress=False
-    )
+    with pytest.warns(UserWarning, match="4 of 6 sessions could not be read"):
+        cohort = Cohort.from_ledger(
+            taken.client,
+            tokens,
+            ledger=taken.ledger,
+            interview_id="dsa-1",
+            progress=False,
+        )
 
     assert len(cohort) == 2
     assert len(cohort.failures) == 4
     assert all(isinstance(f.error, ValidationError) for f in cohort.failures)
+
+
+def test_a_cohort_of_unknown_sessions_says_so(taken: Taken) -> None:
+    token = taken.users["strong"].token
+
+    with pytest.raises(NotFoundError):
+        Cohort.from_sessions(
+            taken.client, ["no-such-1", "no-such-2"], user_token=token, progress=False
+        )
 
 
 def test_the_ledger_keeps_sessions_of_other_services_apart(taken: Taken) -> None:

@@ -75,9 +75,26 @@ def _frame(roster: RosterInput) -> tuple[pd.DataFrame, str, int]:
                 [f"no file at {path}; pass a CSV path or a DataFrame"], str(path)
             )
         # Text as written: no NA guessing ("NA" is a name), Excel's BOM dropped.
-        frame = pd.read_csv(
-            path, dtype=str, keep_default_na=False, encoding="utf-8-sig"
-        )
+        try:
+            frame = pd.read_csv(
+                path, dtype=str, keep_default_na=False, encoding="utf-8-sig"
+            )
+        except pd.errors.EmptyDataError as err:
+            raise RosterError(
+                [
+                    "it is empty: give it a header line (name,email,external_id) "
+                    "and one line per student"
+                ],
+                path.name,
+            ) from err
+        if len(frame.columns) == 1 and ";" in str(frame.columns[0]):
+            raise RosterError(
+                [
+                    "it seems to use ';' between columns: save it with commas "
+                    "(CSV, comma-separated)"
+                ],
+                path.name,
+            )
         return frame, path.name, 2
     return pd.DataFrame(list(roster)).astype("string").fillna(""), "records", 0
 

@@ -219,7 +219,8 @@ class AsyncClient(BaseClient):
                 return session
             if time.monotonic() + delay > deadline:
                 raise TimeoutError(
-                    f"session {session_id} was not completed in {timeout} s"
+                    f"session {session_id} was not completed within {timeout:g} s; "
+                    "wait longer (timeout=...) or check that the interview was finished"
                 )
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)

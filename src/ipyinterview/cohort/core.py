@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .. import frames
-from ..errors import ValidationError
+from ..errors import IpyInterviewError, ValidationError
 from ..ledger import Ledger, LedgerEntry
 from ..models import Catalogue
 from . import export, plots, stats
@@ -116,8 +117,16 @@ class Cohort:
         known.update(users or {})
         read = [r.session for r in results if r.session is not None]
         failed = [r for r in results if not r.ok]
+        if failed and not read:
+            raise failed[0].error or IpyInterviewError("no session could be read")
         if failed:
-            logger.info("%d of %d sessions not read", len(failed), len(results))
+            # Not silent: a cohort missing sessions skews every statistic.
+            warnings.warn(
+                f"{len(failed)} of {len(results)} sessions could not be read "
+                f"(first: {failed[0].session_id}: {failed[0].error}); "
+                "see cohort.failures",
+                stacklevel=3,
+            )
         built = frames.build_frames(read, catalogue=client.catalogue(), users=known)
         return cls(built, failures=failed)
 

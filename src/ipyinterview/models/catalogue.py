@@ -69,7 +69,10 @@ class Catalogue(WireModel):
             for item in items:
                 if item.id == interview_id:
                     return item
-        known = ", ".join(i.id for i in self.all_interviews()[:8])
+        ids = [i.id for i in self.all_interviews()]
+        known = ", ".join(ids[:8]) + (
+            f", … ({len(ids)} in all)" if len(ids) > 8 else ""
+        )
         raise KeyError(
             f"no interview {interview_id!r} in the catalogue; known: {known}"
         )
