@@ -140,6 +140,7 @@ export class VoiceAnswers {
     this.recorder = recorder;
     this.button.textContent = "⏹ Stop and transcribe";
     this.button.classList.add("recording");
+    this.note.textContent = "Recording… press Stop when you have answered.";
   }
 
   recognize() {

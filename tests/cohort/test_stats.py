@@ -83,3 +83,16 @@ def test_the_matrix_takes_mean_best_or_latest() -> None:
         return matrix.loc["u1", "SQL"]
 
     assert (cell("mean"), cell("best"), cell("latest")) == (60, 90, 50)
+
+
+def test_a_small_samples_interval_stays_on_the_score_scale() -> None:
+    import pandas as pd
+
+    from ipyinterview.cohort.stats import describe
+
+    wide = describe(pd.Series([0, 100]))
+    single = describe(pd.Series([70]))
+
+    assert wide["ci_low"] == 0.0
+    assert wide["ci_high"] == 100.0
+    assert pd.isna(single["ci_low"])

@@ -60,11 +60,21 @@ def _normal_quantile(p: float) -> float:
     return x
 
 
-def describe(values: pd.Series, *, level: float = 0.95) -> dict[str, float | int]:
+#: Scores lie in this range, and so do the intervals reported for them.
+SCORE_RANGE = (0.0, 100.0)
+
+
+def describe(
+    values: pd.Series,
+    *,
+    level: float = 0.95,
+    bounds: tuple[float, float] | None = SCORE_RANGE,
+) -> dict[str, float | int]:
     """Return n, mean, median, std and the confidence interval of the values.
 
     NA values are left out. With no value every statistic is NA; with one,
-    ``std`` and the interval are NA.
+    ``std`` and the interval are NA. The interval is clipped to ``bounds``
+    (a small sample's interval can reach past the score scale).
     """
     data = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
     n = len(data)
@@ -78,9 +88,15 @@ def describe(values: pd.Series, *, level: float = 0.95) -> dict[str, float | int
         "mean": mean,
         "median": median,
         "std": std,
-        "ci_low": mean - half,
-        "ci_high": mean + half,
+        "ci_low": _clip(mean - half, bounds),
+        "ci_high": _clip(mean + half, bounds),
     }
+
+
+def _clip(value: float, bounds: tuple[float, float] | None) -> float:
+    if bounds is None or math.isnan(value):
+        return value
+    return min(bounds[1], max(bounds[0], value))
 
 
 def _summary(groups: dict[object, pd.Series], name: str, level: float) -> pd.DataFrame:
