@@ -8,7 +8,8 @@ import pytest
 
 from ipyinterview import Client, doctor
 from ipyinterview.__main__ import main
-from ipyinterview.diagnostics import detect_frontend, origin_allowed
+from ipyinterview.diagnostics import detect_frontend
+from ipyinterview.origins import origin_allowed
 from ipyinterview.server import LocalService
 
 from .browser.conftest import free_port
