@@ -53,7 +53,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     from_env = os.environ.get(ENV_API_KEY)
     key = from_env or stored_key(key_file)
-    ensure_account(settings, key)
+    app = create_app(settings)
+    ensure_account(app.state.store, key)
     base = f"http://{args.host}:{args.port}"
     print(f"ipyinterview local service at {base}", flush=True)
     if from_env:
@@ -62,7 +63,7 @@ def _serve(args: argparse.Namespace) -> int:
         # Printed on the operator's own terminal, so they can use it.
         print(f"API key: {key} (kept in {key_file})", flush=True)
     print(f"Use it: Client(api_key=..., base_url={base!r})", flush=True)
-    config = uvicorn.Config(create_app(settings), log_level="warning")
+    config = uvicorn.Config(app, log_level="warning")
     uvicorn.Server(config).run(sockets=[sock])
     return 0
 
@@ -80,14 +81,18 @@ def _plans(items: list[str]) -> dict[str, int | None]:
 
 
 def _keys_create(args: argparse.Namespace) -> int:
+    from .server.db import Store, make_engine
     from .server.service import ensure_account, new_api_key
-    from .server.settings import Settings
 
     if args.credits < 0:
         raise SystemExit("--credits must be 0 or more")
     database_url, _ = _database(args)
     key = new_api_key()
-    ensure_account(Settings(database_url=database_url), key, credits=args.credits)
+    store = Store(make_engine(database_url))
+    try:
+        ensure_account(store, key, credits=args.credits)
+    finally:
+        store.engine.dispose()
     print(key)
     return 0
 

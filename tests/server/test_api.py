@@ -126,10 +126,8 @@ def test_created_session_has_the_seed_shape(service: LocalService) -> None:
 def test_a_token_of_another_account_is_403(
     service: LocalService, tmp_path: Any
 ) -> None:
-    from ipyinterview.server.service import ensure_account
-
     other_key = "oc_local_other_account_key"
-    ensure_account(service.settings, other_key)
+    service.add_account(other_key)
     token = new_user(service, "acct")["api"]["token"]
 
     response = call(service, "GET", "/v1/ai-interviewer/catalogue", key=other_key)

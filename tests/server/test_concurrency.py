@@ -9,7 +9,6 @@ import sqlalchemy as sa
 
 from ipyinterview.server import LocalService
 from ipyinterview.server.db import accounts, hash_key, sessions, users
-from ipyinterview.server.service import ensure_account
 
 
 async def create_many(
@@ -80,7 +79,7 @@ def test_200_concurrent_creates_respect_a_quota_of_3(service: LocalService) -> N
 
 def test_credits_never_go_below_zero(service: LocalService) -> None:
     key = "oc_local_five_credits"
-    ensure_account(service.settings, key, credits=5)
+    service.add_account(key, credits=5)
     token = sync_user(service, key, "concurrent-credits")
 
     statuses = asyncio.run(create_many(service, key, token, 60))
@@ -97,7 +96,7 @@ def test_credits_never_go_below_zero(service: LocalService) -> None:
 
 def test_a_refused_create_changes_nothing(service: LocalService) -> None:
     key = "oc_local_one_credit"
-    ensure_account(service.settings, key, credits=1)
+    service.add_account(key, credits=1)
     token = sync_user(service, key, "refused")
     headers = {"X-API-Key": key, "X-User-Token": token}
 

@@ -13,7 +13,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
 
 from ..models import Catalogue, Interview, Persona, Track
 
@@ -154,6 +161,7 @@ class Question(_Strict):
 class InterviewContent(_Strict):
     """Everything about one interview: its catalogue card and what the room runs."""
 
+    _by_id: dict[str, Question] = PrivateAttr(default_factory=dict)
     id: str
     track: str
     title: str
@@ -205,6 +213,13 @@ class InterviewContent(_Strict):
     def grades(self) -> list[str] | None:
         """Return the grades of a grade-adaptive interview, else None."""
         return list(self.banks) if self.banks else None
+
+    @property
+    def questions_by_id(self) -> dict[str, Question]:
+        """Return every question (grade banks included) by its id."""
+        if not self._by_id:
+            self._by_id.update((q.id, q) for q in self.all_questions())
+        return self._by_id
 
     def all_questions(self) -> Iterable[Question]:
         """Yield every question, including every grade bank's."""

@@ -52,10 +52,6 @@ def initial_state(
     }
 
 
-def _questions(content: InterviewContent) -> dict[str, Question]:
-    return {q.id: q for q in content.all_questions()}
-
-
 def _say(text: str, **data: Any) -> Turn:
     return {"role": "interviewer", "kind": "say", "text": text, "data": data or None}
 
@@ -77,7 +73,7 @@ def _prompt(content: InterviewContent, state: dict[str, Any]) -> list[Turn]:
                 problem=True,
             )
         ]
-    question = _questions(content)[item["id"]]
+    question = content.questions_by_id[item["id"]]
     return [_say(question.prompt, questionId=question.id)]
 
 
@@ -192,7 +188,7 @@ def on_answer(
             _say("Thanks. Run the visible tests when you're ready to go on."),
         ]
 
-    question = _questions(content)[item["id"]]
+    question = content.questions_by_id[item["id"]]
     answers: list[str] = state["answers"].setdefault(question.id, [])
     answers.append(text)
     persona = state["persona"]
@@ -240,7 +236,7 @@ def report(
             {"q": content.problem.title, "answer": source, "score": code_score}
         )
 
-    by_id = _questions(content)
+    by_id = content.questions_by_id
     for item in state["plan"]:
         if item["type"] != "question":
             continue

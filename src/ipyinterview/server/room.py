@@ -259,7 +259,7 @@ def _llm_follow_up(request: Request, row: Any, text: str) -> str | None:
     item = engine.current_item(row.state)
     if llm is None or row.persona_id != "leo" or not item or item["type"] != "question":
         return None
-    question = {q.id: q for q in _content(request, row).all_questions()}[item["id"]]
+    question = _content(request, row).questions_by_id[item["id"]]
     if question.answer is not None:
         return None
     earlier = " ".join(row.state["answers"].get(question.id, []))
@@ -272,7 +272,7 @@ def _llm_scores(
     llm = request.app.state.llm
     if llm is None:
         return {}
-    questions = {q.id: q for q in content.all_questions()}
+    questions = content.questions_by_id
     scores = {}
     for question_id, answers in row.state["answers"].items():
         question = questions.get(question_id)

@@ -21,7 +21,7 @@ import uvicorn
 
 from .._paths import home
 from .app import create_app
-from .db import sqlite_url
+from .db import Store, sqlite_url
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -35,18 +35,10 @@ def new_api_key() -> str:
     return "oc_local_" + secrets.token_urlsafe(24)
 
 
-def ensure_account(
-    settings: Settings, key: str, *, credits: int = DEFAULT_CREDITS
-) -> None:
-    """Create the API account of ``key`` unless it exists."""
-    from .db import Store, make_engine
-
-    store = Store(make_engine(settings.database_url))
-    try:
-        if store.account_for_key(key) is None:
-            store.create_account(key=key, credits=credits, name="local")
-    finally:
-        store.engine.dispose()
+def ensure_account(store: Store, key: str, *, credits: int = DEFAULT_CREDITS) -> None:
+    """Create the API account of ``key`` in ``store`` unless it exists."""
+    if store.account_for_key(key) is None:
+        store.create_account(key=key, credits=credits, name="local")
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -112,6 +104,7 @@ class LocalService:
         self.host = host
         self.port = port
         self.api_key = api_key or new_api_key()
+        self.store: Store | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -129,8 +122,10 @@ class LocalService:
         """
         if self._thread is not None:
             return self
-        ensure_account(self.settings, self.api_key)
         app = create_app(self.settings)
+        # The app's own store: the schema is created or migrated once.
+        self.store = app.state.store
+        ensure_account(self.store, self.api_key)
         sock = bind(self.host, self.port)
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
@@ -161,6 +156,16 @@ class LocalService:
         self._server.should_exit = True
         self._thread.join(timeout=10)
         self._server = self._thread = None
+
+    def add_account(self, key: str, *, credits: int = DEFAULT_CREDITS) -> None:
+        """Create another API account on the running service (unless it exists).
+
+        Raises:
+            RuntimeError: the service has not been started.
+        """
+        if self.store is None:
+            raise RuntimeError("start the service before adding accounts to it")
+        ensure_account(self.store, key, credits=credits)
 
     def __enter__(self) -> LocalService:
         return self.start()

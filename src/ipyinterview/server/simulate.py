@@ -86,7 +86,7 @@ def take_interview(
 
         state = call("GET", "state")
         content = _library().interviews[state["interview"]["id"]]
-        questions = {q.id: q for q in content.all_questions()}
+        questions = content.questions_by_id
         if content.problem is not None:
             state = call("POST", "run", _code(content, ability, rng))["state"]
         for _ in range(max_steps):
