@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -21,6 +24,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         item.add_marker(pytest.mark.browser)
         items.remove(item)
     items.extend(browser)
+
+
+@pytest.fixture(scope="session")
+def figures() -> ModuleType:
+    """bench/figures.py: ``figures.record(...)`` stores a figure for docs/.
+
+    Recording happens only when IPYINTERVIEW_FIGURES is set
+    (``python bench/figures.py --refresh`` sets it).
+    """
+    path = Path(__file__).parents[1] / "bench" / "figures.py"
+    spec = importlib.util.spec_from_file_location("bench_figures", path)
+    assert spec
+    assert spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(autouse=True, scope="session")
