@@ -61,8 +61,30 @@ def test_local_jupyter_with_the_local_service_is_healthy(client: Client) -> None
     assert report.ok, str(report)
     assert report.problems() == []
     names = [check.name for check in report.checks]
-    assert names == ["front end", "service", "mixed content", "framing", "microphone"]
+    assert names == [
+        "front end",
+        "service",
+        "mixed content",
+        "framing",
+        "microphone",
+        "code isolation",
+    ]
     assert f"{client.base_url}/healthz" in str(report)
+
+
+def test_a_local_service_without_bubblewrap_is_a_warning_with_the_fix(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ipyinterview.server import sandbox
+
+    missing = sandbox.Isolation("none", "bubblewrap is not installed")
+    monkeypatch.setattr(sandbox, "isolation", lambda: missing)
+
+    report = doctor(client=client, notebook_url="http://127.0.0.1:8888/lab", env={})
+
+    (check,) = [c for c in report.checks if c.name == "code isolation"]
+    assert check.status == "warn"
+    assert "apt-get install bubblewrap" in check.fix
 
 
 def test_a_remote_https_notebook_gets_each_fix(client: Client) -> None:

@@ -354,6 +354,25 @@ def _client_checks(
     framing, policy = _headers_check(client.base_url, origin, timeout)
     report.checks += [c for c in (framing, policy) if c is not None]
     report.checks.append(_microphone_check(origin, client.base_url))
+    if is_loopback(client.base_url):
+        report.checks.append(_isolation_check())
+
+
+def _isolation_check() -> Check:
+    """How a service on this machine isolates candidates' code."""
+    from .server.sandbox import isolation
+
+    found = isolation()
+    if found.level == "bubblewrap":
+        return Check("code isolation", "ok", f"bubblewrap: {found.detail}")
+    if found.level == "bubblewrap-userns":
+        detail = f"bubblewrap: {found.detail}; processes capped by polling only"
+        return Check("code isolation", "info", detail)
+    fix = (
+        "install bubblewrap (apt-get install bubblewrap) before running "
+        "strangers' code; set IPYINTERVIEW_SANDBOX=required to refuse without it"
+    )
+    return Check("code isolation", "warn", f"none: {found.detail}", fix)
 
 
 __all__ = ["Check", "DoctorReport", "detect_frontend", "doctor", "origin_allowed"]

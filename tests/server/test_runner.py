@@ -108,14 +108,11 @@ def test_unicode_survives_the_round_trip() -> None:
     assert "héllo ✓" in run.output
 
 
-def test_children_do_not_outlive_the_run(tmp_path) -> None:
-    marker = tmp_path / "alive"
+def test_children_do_not_outlive_the_run() -> None:
     code = (
-        "import subprocess, sys\n"
+        "import subprocess\n"
         "def add(a, b):\n"
-        "    subprocess.Popen([sys.executable, '-c', "
-        f"'import time,pathlib; time.sleep(1.5); "
-        f'pathlib.Path({str(marker)!r}).write_text("x")\'])\n'
+        "    subprocess.Popen(['sleep', '7.25'])\n"
         "    while True: pass\n"
     )
 
@@ -126,9 +123,9 @@ def test_children_do_not_outlive_the_run(tmp_path) -> None:
         tests=CASES[:1],
         limits=Limits(wall_seconds=0.5),
     )
-    time.sleep(2.0)
+    survivors = subprocess.run(["pgrep", "-f", "sleep 7.25"], capture_output=True)
 
-    assert not marker.exists()
+    assert survivors.stdout == b""
 
 
 def test_the_next_run_works_after_a_timeout() -> None:
@@ -202,6 +199,6 @@ def test_a_fork_bomb_is_stopped_and_leaves_no_process(tmp_path) -> None:  # type
     elapsed = time.monotonic() - started
     survivors = subprocess.run(["pgrep", "-f", "harness.py"], capture_output=True)
 
-    assert "process limit exceeded" in run.error
+    assert "process limit reached" in run.error
     assert elapsed < 2.0
     assert survivors.stdout == b""

@@ -27,7 +27,7 @@ from . import engine
 from .content import InterviewContent
 from .db import sessions, utcnow
 from .errors import ApiError
-from .runner import LANGUAGES, RunResult, run_tests
+from .runner import LANGUAGES, Limits, RunResult, run_tests
 from .sessions import add_turns, session_document
 
 router = APIRouter(prefix="/embed/ai-interviewer", tags=["room"])
@@ -196,7 +196,9 @@ def room_state(
     return _room_state(request, row)
 
 
-def _run(content: InterviewContent, body: RunIn, *, hidden: bool) -> RunResult:
+def _run(
+    content: InterviewContent, body: RunIn, *, hidden: bool, limits: Limits
+) -> RunResult:
     problem = content.problem
     if problem is None:
         raise ApiError(400, "no_problem", "this interview has no code to run")
@@ -213,6 +215,7 @@ def _run(content: InterviewContent, body: RunIn, *, hidden: bool) -> RunResult:
         tests=tests,
         setup=problem.setup,
         ordered=problem.ordered,
+        limits=limits,
     )
 
 
@@ -223,7 +226,11 @@ async def room_run(
     """Run the code against the visible tests (and the hidden ones on submit)."""
     row = authorized_session(request, session_id, x_room_token)
     run = await run_in_threadpool(
-        _run, _content(request, row), body, hidden=body.submit
+        _run,
+        _content(request, row),
+        body,
+        hidden=body.submit,
+        limits=request.app.state.settings.run_limits,
     )
     row = await run_in_threadpool(
         update_session,
@@ -297,7 +304,10 @@ def room_finish(
     final = None
     if content.problem is not None and code:
         final = _run(
-            content, RunIn(language=code["language"], code=code["source"]), hidden=True
+            content,
+            RunIn(language=code["language"], code=code["source"]),
+            hidden=True,
+            limits=request.app.state.settings.run_limits,
         )
 
     scores = _llm_scores(request, row, content)

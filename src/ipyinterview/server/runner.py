@@ -10,8 +10,6 @@ reports the tests that completed and marks the rest ``timeout``.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
 import logging
 import os
@@ -27,6 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .content import TestCase
+from .sandbox import Jail, SandboxUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +44,8 @@ class Limits:
     output_bytes: int = 64 * 1024
     file_bytes: int = 1024 * 1024
     processes: int = 16
+    #: The size of the sandbox's private /tmp and working folder, each.
+    scratch_bytes: int = 8 * 1024 * 1024
 
 
 @dataclass
@@ -93,78 +94,45 @@ class RunResult:
         return data
 
 
-@functools.cache
-def _no_network() -> list[str]:
-    """Return a command prefix that runs a program without network, if possible.
-
-    As root, ``unshare --net`` gives the child an empty network namespace (only
-    a loopback that is down). Elsewhere the child keeps the network.
-    """
-    unshare = shutil.which("unshare")
-    if os.geteuid() != 0 or unshare is None:
-        logger.info("code runs with the machine's network (not root, or no unshare)")
-        return []
-    probe = subprocess.run([unshare, "--net", "true"], capture_output=True)
-    return [unshare, "--net", "--"] if probe.returncode == 0 else []
-
-
-def _command(language: str, spec: Path, results: Path) -> list[str]:
-    return [*_no_network(), *_program(language, spec, results)]
-
-
-def _program(language: str, spec: Path, results: Path) -> list[str]:
+def _program(language: str, spec: str, results: str, harness: str) -> list[str]:
     if language in ("python", "sql"):
-        harness = HARNESS / ("harness.py" if language == "python" else "harness_sql.py")
-        return [sys.executable, "-I", str(harness), str(spec), str(results)]
+        script = "harness.py" if language == "python" else "harness_sql.py"
+        return [sys.executable, "-I", f"{harness}/{script}", spec, results]
     node = shutil.which("node")
     if node is None:
         raise RuntimeError("JavaScript needs Node.js on the service's machine (node)")
-    return [
-        node,
-        "--max-old-space-size=256",
-        str(HARNESS / "harness.js"),
-        str(spec),
-        str(results),
-    ]
+    return [node, "--max-old-space-size=256", f"{harness}/harness.js", spec, results]
 
 
-def _limit_child(limits: Limits, language: str) -> None:
+#: Threads Node.js starts for itself (V8 and libuv), allowed beyond the process
+#: limit where the limit is an rlimit (which counts threads).
+NODE_THREADS = 16
+
+
+def _limit_child(limits: Limits, language: str, jail: Jail) -> None:
     # Runs in the child between fork and exec: its own process group, then limits.
     os.setsid()
-    resource.setrlimit(
-        resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1)
-    )
-    resource.setrlimit(
-        resource.RLIMIT_FSIZE, (limits.output_bytes, limits.output_bytes)
-    )
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    if language != "javascript":
-        # V8 reserves far more address space than it uses; node gets a heap cap.
-        resource.setrlimit(
-            resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes)
-        )
+    cap = resource.setrlimit
+    cap(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
+    files = max(limits.file_bytes, limits.output_bytes)
+    cap(resource.RLIMIT_FSIZE, (files, files))
+    cap(resource.RLIMIT_CORE, (0, 0))
+    if language == "javascript":
+        # V8 reserves far more address space than it uses: cap its data instead.
+        cap(resource.RLIMIT_DATA, (limits.memory_bytes, limits.memory_bytes))
+    else:
+        cap(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    if jail.uid is not None:
+        # The run's own user id: the kernel counts its tasks (threads included).
+        tasks = limits.processes + (NODE_THREADS if language == "javascript" else 0)
+        cap(resource.RLIMIT_NPROC, (tasks, tasks))
 
 
 #: How often a run is checked for its wall time and its number of processes.
 POLL_SECONDS = 0.05
 
 
-def _group_size(group: int) -> int:
-    """Return how many processes are in a process group (from /proc)."""
-    count = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as stat:
-                fields = stat.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        count += int(fields[2]) == group  # fields: state, ppid, pgrp, ...
-    return count
-
-
-def _watch(proc: subprocess.Popen[bytes], limits: Limits) -> str | None:
+def _watch(proc: subprocess.Popen[bytes], limits: Limits, jail: Jail) -> str | None:
     """Wait for the run; return "time" or "processes" if a limit stopped it."""
     deadline = time.monotonic() + limits.wall_seconds
     while True:
@@ -175,14 +143,8 @@ def _watch(proc: subprocess.Popen[bytes], limits: Limits) -> str | None:
             pass
         if time.monotonic() >= deadline:
             return "time"
-        if _group_size(proc.pid) > limits.processes:
+        if len(jail.processes(proc)) >= limits.processes:
             return "processes"
-
-
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
 
 
 def _read_results(path: Path) -> tuple[dict[int, dict[str, Any]], str | None]:
@@ -245,12 +207,11 @@ def run_tests(
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ipyinterview-run-") as scratch:
         folder = Path(scratch)
-        spec, results, output = (
-            folder / "spec.json",
-            folder / "results.jsonl",
-            folder / "out.txt",
-        )
-        spec.write_text(
+        try:
+            jail = Jail(folder, HARNESS, limits.scratch_bytes)
+        except SandboxUnavailable as err:
+            return _refused(language, tests, str(err))
+        (folder / "spec.json").write_text(
             json.dumps(
                 {
                     "code": code,
@@ -262,44 +223,50 @@ def run_tests(
             ),
             encoding="utf-8",
         )
+        command, fds = jail.command(_program(language, *jail.paths()))
+        home = "/box" if jail.isolated else scratch
         env = {
             "PATH": "/usr/bin:/bin",
             "LANG": "C.UTF-8",
-            "HOME": scratch,
+            "HOME": home,
+            "TMPDIR": "/tmp",
             "PYTHONIOENCODING": "utf-8",
             "PYTHONDONTWRITEBYTECODE": "1",
         }
+        output = folder / "out.txt"
         with output.open("wb") as out:
             proc = subprocess.Popen(
-                _command(language, spec, results),
+                command,
                 cwd=scratch,
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 close_fds=True,
-                preexec_fn=lambda: _limit_child(limits, language),
+                pass_fds=fds,
+                preexec_fn=lambda: _limit_child(limits, language, jail),
             )
-            stopped = _watch(proc, limits)
-            # The group may hold children the code started; none may outlive the run.
-            _kill_group(proc)
+            jail.started(fds)
+            stopped = _watch(proc, limits, jail)
+            # Children the code started may still run; none may outlive the run.
+            jail.kill(proc)
 
-        records, fatal = _read_results(results)
+        records, fatal = _read_results(folder / "results.jsonl")
         text, flooded = _read_output(output, limits.output_bytes)
     run = RunResult(
         language=language, output=text, seconds=time.perf_counter() - started
     )
-    run.error = fatal or _termination_reason(proc.returncode, stopped, flooded, limits)
-    if flooded:
-        # The write that hit the cap failed inside a test: say why in words.
-        for record in records.values():
-            if "File too large" in str(record.get("error")):
-                record["error"] = run.error
+    status = _exit_signal(proc.returncode, isolated=jail.isolated)
+    run.error = fatal or _termination_reason(status, stopped, flooded, limits)
+    for record in records.values():
+        if record.get("error"):
+            record["error"], limit = _explain(str(record["error"]), limits, run.error)
+            run.error = run.error or limit
     for index, (case, hidden) in enumerate(tests):
         record = records.get(index)
         if record is None:
-            status: Status = "error" if fatal else "timeout"
-            record = {"status": status, "error": fatal or run.error}
+            status_: Status = "error" if fatal else "timeout"
+            record = {"status": status_, "error": fatal or run.error}
         run.results.append(
             TestResult(
                 index=index,
@@ -316,20 +283,87 @@ def run_tests(
     return run
 
 
+def _refused(language: str, tests: list[tuple[TestCase, bool]], why: str) -> RunResult:
+    run = RunResult(language=language, error=why)
+    run.results = [
+        TestResult(index=i, hidden=hidden, status="error", args=case.args, error=why)
+        for i, (case, hidden) in enumerate(tests)
+    ]
+    return run
+
+
+def _exit_signal(code: int | None, *, isolated: bool) -> int | None:
+    """Return the exit status with signals negative, as Popen reports them.
+
+    Bubblewrap reports a command killed by signal N as exit status 128 + N.
+    """
+    if isolated and code is not None and 128 < code < 128 + 65:
+        return -(code - 128)
+    return code
+
+
+#: Errors the code meets at a limit, and what to tell the candidate instead.
+_LIMIT_ERRORS = {
+    "MemoryError": "memory limit exceeded ({memory}): use less memory",
+    "Array buffer allocation failed": "memory limit exceeded ({memory}): "
+    "use less memory",
+    "File too large": "file size limit exceeded ({files}): write less",
+    "No space left on device": "disk space limit exceeded ({scratch}): write less",
+    "Resource temporarily unavailable": "process limit reached "
+    "({processes} processes): solve it without starting processes",
+    "Network is unreachable": "the code has no network: solve it offline",
+}
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if count >= scale and count % scale == 0:
+            return f"{count // scale} {unit}"
+    return f"{count} bytes"
+
+
+def _explain(
+    error: str, limits: Limits, run_error: str | None
+) -> tuple[str, str | None]:
+    """Name the limit an error came from, keeping the candidate's trace.
+
+    Returns the error to show and, if a limit caused it, that limit in words.
+    """
+    if run_error and run_error.startswith("output limit") and "File too large" in error:
+        return run_error, None
+    for found, words in _LIMIT_ERRORS.items():
+        if found in error:
+            reason = words.format(
+                memory=_size(limits.memory_bytes),
+                files=_size(max(limits.file_bytes, limits.output_bytes)),
+                scratch=_size(limits.scratch_bytes),
+                processes=limits.processes,
+            )
+            return f"{reason}\n\n{error}", reason
+    return error, None
+
+
 def _termination_reason(
     code: int | None, stopped: str | None, flooded: bool, limits: Limits
 ) -> str | None:
     if flooded:
-        return f"output limit exceeded ({limits.output_bytes} bytes): print less"
+        return f"output limit exceeded ({_size(limits.output_bytes)}): print less"
     if stopped == "processes":
         return (
-            f"process limit exceeded (more than {limits.processes} processes): "
-            "solve it without starting programs"
+            f"process limit reached ({limits.processes} processes): "
+            "solve it without starting processes"
         )
     if stopped == "time":
         return f"time limit exceeded ({limits.wall_seconds:g} s wall clock)"
     if code == -signal.SIGXCPU or code == -signal.SIGKILL:
         return f"time limit exceeded ({limits.cpu_seconds} s of CPU)"
+    if code == -signal.SIGSEGV:
+        return (
+            "the program crashed (segmentation fault): usually recursion too deep "
+            "for the stack; use a loop or less recursion"
+        )
+    if code is not None and code < 0:
+        return f"the program was stopped by signal {signal.Signals(-code).name}"
     if code not in (0, None):
         return f"the program stopped with exit status {code}"
     return None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import BUNDLED_CATALOGUE
+from .runner import Limits
 
 #: Daily interview quotas per plan (None: no limit).
 DEFAULT_PLANS: dict[str, int | None] = {
@@ -48,6 +49,7 @@ class Settings:
             service (benchmarks and tests); 0 in normal use.
         transcriber: which speech-to-text engine transcribes recorded answers
             (see ``speech.load_transcriber``); None reads the environment.
+        run_limits: the limits on each run of candidate code (see ``runner``).
     """
 
     database_url: str
@@ -61,3 +63,4 @@ class Settings:
     room_token_seconds: int = 12 * 3600
     latency_ms: int = 0
     transcriber: str | None = None
+    run_limits: Limits = field(default_factory=Limits)

@@ -1,0 +1,302 @@
+"""Hostile code through the service's room: each attack gets a clear verdict in time.
+
+Every case runs candidate code through a real service's ``/room/.../run`` and
+checks four things: the verdict names what stopped the code, it arrives
+within the limit plus a second, no process of the run is left, and the service
+goes on serving (the next, honest run passes).
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from ipyinterview import Client
+from ipyinterview.server import LocalService
+from ipyinterview.server.runner import Limits
+from ipyinterview.server.sandbox import isolation
+
+from ..helpers import Room, read_interview
+
+#: Short limits keep the suite quick; the verdicts must still come within +1 s.
+LIMITS = Limits(wall_seconds=2.0, cpu_seconds=2)
+GRACE = 1.0
+
+HONEST = read_interview("dsa-1")["problem"]["solutions"]
+
+#: Reaches Node's ``require`` from inside the harness's vm context: the vm
+#: module is no boundary, so the sandbox must be.
+NODE_REQUIRE = "this.constructor.constructor('return process')().mainModule.require"
+
+
+@dataclass(frozen=True)
+class Attack:
+    name: str
+    language: str
+    body: str  # the function's body (Python) or whole statements (JavaScript)
+    verdict: str  # words the run's verdict must contain ("a | b": either)
+    leak: str | None = None  # text that must not reach the candidate
+
+    def code(self) -> str:
+        if self.language == "python":
+            body = textwrap.indent(textwrap.dedent(self.body).strip(), "    ")
+            return f"def pair_sum(nums, target):\n{body}\n"
+        return f"function pairSum(nums, target) {{\n{self.body}\n}}\n"
+
+
+ATTACKS = [
+    Attack("infinite loop", "python", "while True: pass", "time limit"),
+    Attack("print flood", "python", "while True: print('flood' * 100)", "output limit"),
+    Attack("fork bomb", "python", "import os\nwhile True: os.fork()", "process limit"),
+    Attack(
+        "allocating 8 GB", "python", "return len(bytearray(8 * 2**30))", "memory limit"
+    ),
+    Attack(
+        "writing a 1 GB file",
+        "python",
+        """
+        with open('big.bin', 'wb') as f:
+            for _ in range(1024):
+                f.write(b'0' * 2**20)
+        """,
+        "file size limit",
+    ),
+    Attack(
+        "filling /tmp with files",
+        "python",
+        """
+        for i in range(100_000):
+            with open(f'/tmp/f{i}', 'wb') as f:
+                f.write(b'0' * 500_000)
+        """,
+        "disk space limit",
+    ),
+    Attack(
+        "reading /etc/passwd",
+        "python",
+        "return open('/etc/passwd').read()",
+        "Error",
+        leak="root:",
+    ),
+    Attack(
+        "reading the service's database",
+        "python",
+        "return open(DATABASE, 'rb').read().decode('latin-1')",
+        "Error",
+        leak="SQLite format",
+    ),
+    Attack(
+        "opening a socket to the service",
+        "python",
+        """
+        import socket
+        socket.create_connection(('127.0.0.1', PORT), timeout=1).sendall(b'GET /')
+        return 'connected'
+        """,
+        "Error",
+        leak="connected",
+    ),
+    Attack(
+        "opening a socket to the internet",
+        "python",
+        "import socket\nreturn str(socket.create_connection(('1.1.1.1', 80), 1))",
+        "no network",
+    ),
+    Attack(
+        "killing its parent",
+        "python",
+        "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nreturn 'killed'",
+        "Error",
+        leak="killed",
+    ),
+    Attack(
+        "killing every process it can",
+        "python",
+        "import os, signal\nos.kill(-1, signal.SIGKILL)",
+        "No such process",
+    ),
+    Attack(
+        "sleeping past the wall limit",
+        "python",
+        "import time\ntime.sleep(600)",
+        "time limit",
+    ),
+    Attack(
+        "unbounded recursion",
+        "python",
+        "def down(n):\n    return down(n + 1)\nreturn down(0)",
+        "recursion",
+    ),
+    Attack(
+        "a recursion bomb past the recursion limit",
+        "python",
+        """
+        import sys
+        sys.setrecursionlimit(10**8)
+        def down(n):
+            return down(n + 1) + 1
+        return down(0)
+        """,
+        "time limit | memory limit | crashed",
+    ),
+    Attack("infinite loop", "javascript", "for (;;) {}", "time limit"),
+    Attack(
+        "allocating 8 GB",
+        "javascript",
+        "const kept = []; for (;;) kept.push(new Uint8Array(2 ** 28).fill(1));",
+        "memory limit",
+    ),
+    Attack(
+        "fork bomb",
+        "javascript",
+        f"const cp = {NODE_REQUIRE}('child_process');\n"
+        "for (;;) cp.spawn('/bin/sh', ['-c', 'sleep 600']);",
+        "process limit",
+    ),
+    Attack(
+        "reading /etc/passwd",
+        "javascript",
+        f"return {NODE_REQUIRE}('fs').readFileSync('/etc/passwd', 'utf8');",
+        "Error",
+        leak="root:",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def hardened(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalService]:
+    if isolation().level == "none":
+        pytest.skip(f"no code isolation on this machine: {isolation().detail}")
+    folder = tmp_path_factory.mktemp("sandboxed")
+    with LocalService(db_path=folder / "service.db", run_limits=LIMITS) as running:
+        yield running
+
+
+@pytest.fixture
+def room(hardened: LocalService) -> Room:
+    with Client(hardened.api_key, hardened.base_url) as api:
+        user = api.create_user("Mallory", "mallory@example.com", external_id="mallory")
+        created = api.create_session(user.token, "dsa-1", mode="chat")
+        return Room(created.room_url(user.token))
+
+
+def run_processes() -> list[str]:
+    """Return the command lines of sandboxes and harnesses still alive."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+            state = Path(f"/proc/{entry}/stat").read_bytes().rsplit(b")", 1)[1]
+        except OSError:
+            continue
+        if state.split()[0] == b"Z":
+            continue
+        text = cmdline.replace(b"\0", b" ").decode(errors="replace")
+        if "bwrap" in text or "/harness/" in text or "sleep 600" in text:
+            found.append(text)
+    return found
+
+
+def run(room: Room, language: str, code: str) -> tuple[dict, float]:
+    started = time.monotonic()
+    response = room.post("run", {"language": language, "code": code})
+    elapsed = time.monotonic() - started
+    assert response.status_code == 200, response.text
+    return response.json()["run"], elapsed
+
+
+def verdict_of(result: dict) -> str:
+    errors = [result.get("error") or ""]
+    errors += [r.get("error") or "" for r in result["results"]]
+    return "\n".join(errors)
+
+
+def summary(verdict: str) -> str:
+    """Return a verdict's first line that is not part of a trace."""
+    lines = [line for line in verdict.splitlines() if line.strip()]
+    plain = [line for line in lines if not line.startswith(("Traceback", " "))]
+    return (plain or lines or ["no error"])[0]
+
+
+@pytest.mark.parametrize(
+    "attack", ATTACKS, ids=[f"{a.language}: {a.name}" for a in ATTACKS]
+)
+def test_hostile_code_gets_a_verdict_in_time_and_leaves_nothing(
+    attack: Attack, room: Room, hardened: LocalService, figures: ModuleType
+) -> None:
+    code = attack.code()
+    database = make_url(hardened.settings.database_url).database
+    code = code.replace("DATABASE", repr(database))
+    code = code.replace("PORT", str(hardened.port))
+
+    result, elapsed = run(room, attack.language, code)
+    verdict = verdict_of(result)
+    left = run_processes()
+    honest, _ = run(room, attack.language, HONEST[attack.language])
+
+    in_time = elapsed <= LIMITS.wall_seconds + GRACE
+    named = any(words in verdict for words in attack.verdict.split(" | "))
+    figures.record(
+        "Runner sandbox",
+        f"{attack.language}: {attack.name}",
+        f"{elapsed:.2f} s: {summary(verdict)}",
+        target=f"a verdict within {LIMITS.wall_seconds + GRACE:g} s, nothing left",
+        met=in_time and not left and named,
+    )
+    assert named, verdict
+    assert in_time, f"the verdict took {elapsed:.2f} s"
+    assert left == []
+    assert result["passed"] == 0
+    if attack.leak:
+        assert attack.leak not in str(result)
+    assert honest["passed"] == honest["total"] > 0
+
+
+def test_the_sandbox_sees_only_the_system_and_its_own_folders(room: Room) -> None:
+    code = (
+        "def pair_sum(nums, target):\n"
+        "    import os\n"
+        "    return [sorted(os.listdir('/etc')), os.getuid() != 0, os.getcwd(),\n"
+        "            open('/proc/self/status').read().split('CapEff:')[1].split()[0]]\n"
+    )
+
+    result, _ = run(room, "python", code)
+    etc, unprivileged, cwd, capabilities = result["results"][0]["got"]
+
+    assert set(etc) <= {"ld.so.cache", "localtime", "alternatives"}
+    assert unprivileged
+    assert cwd == "/box"
+    assert int(capabilities, 16) == 0
+
+
+def test_a_machine_without_bubblewrap_refuses_when_isolation_is_required(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ipyinterview.server import sandbox
+    from ipyinterview.server.content import TestCase
+    from ipyinterview.server.runner import run_tests
+
+    monkeypatch.setenv("IPYINTERVIEW_SANDBOX", "required")
+    monkeypatch.setattr(
+        sandbox, "isolation", lambda: sandbox.Isolation("none", "bwrap is missing")
+    )
+
+    result = run_tests(
+        HONEST["python"],
+        language="python",
+        entry="pair_sum",
+        tests=[(TestCase(args=[[1, 2], 3], expected=[0, 1]), False)],
+    )
+
+    assert "install bubblewrap" in result.error
+    assert [r.status for r in result.results] == ["error"]
