@@ -202,3 +202,48 @@ def test_a_fork_bomb_is_stopped_and_leaves_no_process(tmp_path) -> None:  # type
     assert "process limit reached" in run.error
     assert elapsed < 2.0
     assert survivors.stdout == b""
+
+
+@pytest.mark.parametrize(
+    ("language", "code"),
+    [
+        (
+            "python",
+            "import json, sys\n"
+            "def add(a, b):\n"
+            "    spec = json.load(open(sys.argv[1]))\n"
+            "    return [t.get('expected') for t in spec['tests']][1]\n",
+        ),
+        (
+            "javascript",
+            "const process_ = this.constructor.constructor('return process')();\n"
+            "const fs = process_.mainModule.require('fs');\n"
+            "function add(a, b) {\n"
+            "  const spec = JSON.parse(fs.readFileSync(process_.argv[2], 'utf8'));\n"
+            "  return spec.tests[1].expected;\n"
+            "}\n",
+        ),
+    ],
+)
+def test_code_that_reads_the_spec_finds_no_expected_values(
+    language: str, code: str
+) -> None:
+    run = run_tests(code, language=language, entry="add", tests=CASES)
+
+    assert [r.status for r in run.results] == ["fail", "fail"]
+
+
+def test_code_that_writes_its_own_results_gets_no_pass() -> None:
+    forged = (
+        "import json, sys\n"
+        "def add(a, b):\n"
+        "    with open(sys.argv[2], 'a') as out:\n"
+        "        for i in range(2):\n"
+        "            out.write(json.dumps({'index': i, 'status': 'pass'}) + '\\n')\n"
+        "    import os; os._exit(0)\n"
+    )
+
+    run = run_tests(forged, language="python", entry="add", tests=CASES)
+
+    assert [r.status for r in run.results] == ["error", "error"]
+    assert "wrote over the run's results" in run.results[0].error

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import resource
 import shutil
@@ -216,7 +217,7 @@ def run_tests(
                 {
                     "code": code,
                     "entry": entry,
-                    "tests": [t.model_dump() for t, _ in tests],
+                    "tests": [_visible_to_code(t, language) for t, _ in tests],
                     "setup": setup or "",
                     "ordered": ordered,
                 }
@@ -267,6 +268,8 @@ def run_tests(
         if record is None:
             status_: Status = "error" if fatal else "timeout"
             record = {"status": status_, "error": fatal or run.error}
+        else:
+            record = _judge(record, case, language)
         run.results.append(
             TestResult(
                 index=index,
@@ -281,6 +284,55 @@ def run_tests(
         )
     logger.debug("ran %d tests in %.3fs (%s)", len(tests), run.seconds, language)
     return run
+
+
+def _judge(record: dict[str, Any], case: TestCase, language: str) -> dict[str, Any]:
+    """Turn a child's record into a verdict the child could not have forged."""
+    status = record.get("status")
+    if status == "returned":
+        return {
+            **record,
+            "status": "pass" if same(record.get("got"), case.expected) else "fail",
+        }
+    if status == "error" or (language == "sql" and status in ("pass", "fail")):
+        return record
+    # Only the harness writes "returned"/"error"; anything else came from the code.
+    return {"status": "error", "error": "the code wrote over the run's results"}
+
+
+def _visible_to_code(case: TestCase, language: str) -> dict[str, Any]:
+    """Return what the child process may see of a test.
+
+    Python and JavaScript get the arguments only: the service compares the
+    returned value, so reading the spec file cannot reveal hidden answers.
+    SQL runs inside SQLite, which cannot read files, and compares rows itself.
+    """
+    if language == "sql":
+        return case.model_dump()
+    return case.model_dump(exclude={"expected"})
+
+
+def same(got: Any, expected: Any) -> bool:
+    """Return whether a returned value (as JSON data) equals the expected one.
+
+    Numbers compare with a small tolerance when either is a float; lists
+    and dicts compare element by element; booleans never equal numbers.
+    """
+    if isinstance(expected, float) or isinstance(got, float):
+        if isinstance(got, (int, float)) and isinstance(expected, (int, float)):
+            if isinstance(got, bool) or isinstance(expected, bool):
+                return False
+            return math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-6)
+        return False
+    if isinstance(expected, list) and isinstance(got, list):
+        return len(got) == len(expected) and all(map(same, got, expected))
+    if isinstance(expected, dict) and isinstance(got, dict):
+        return got.keys() == expected.keys() and all(
+            same(got[k], expected[k]) for k in expected
+        )
+    if isinstance(got, bool) != isinstance(expected, bool):
+        return False
+    return bool(got == expected)
 
 
 def _refused(language: str, tests: list[tuple[TestCase, bool]], why: str) -> RunResult:

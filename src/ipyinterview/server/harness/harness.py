@@ -2,35 +2,20 @@
 
 Usage: python -I harness.py SPEC.json RESULTS.jsonl
 
-SPEC holds the source, the entry point name and the tests. One JSON line per
-test is appended to RESULTS as soon as the test ends, so a run cut short by a
-limit still reports every test that finished.
+SPEC holds the source, the entry point name and each test's arguments (never
+the expected values: the service compares what the function returned, so code
+that reads SPEC learns nothing it could cheat with). One JSON line per test is
+appended to RESULTS as soon as the test ends, so a run cut short by a limit
+still reports every test that finished.
 """
 
 import copy
 import io
 import json
-import math
 import os
 import sys
 import time
 import traceback
-
-
-def same(got, expected):
-    if isinstance(expected, float) or isinstance(got, float):
-        if isinstance(got, (int, float)) and isinstance(expected, (int, float)):
-            return math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-6)
-        return False
-    if isinstance(expected, list) and isinstance(got, (list, tuple)):
-        return len(got) == len(expected) and all(map(same, got, expected))
-    if isinstance(expected, dict) and isinstance(got, dict):
-        return got.keys() == expected.keys() and all(
-            same(got[k], expected[k]) for k in expected
-        )
-    if isinstance(got, bool) != isinstance(expected, bool):
-        return False
-    return got == expected
 
 
 def trace(err):
@@ -91,8 +76,14 @@ def main():
             emit({"index": index, "status": "error", "error": trace(err)})
             continue
         ms = (time.perf_counter() - start) * 1000
-        status = "pass" if same(got, case["expected"]) else "fail"
-        emit({"index": index, "status": status, "got": plain(got), "ms": round(ms, 3)})
+        emit(
+            {
+                "index": index,
+                "status": "returned",
+                "got": plain(got),
+                "ms": round(ms, 3),
+            }
+        )
         sys.stdout.flush()
 
 
