@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from ipyinterview import Client
-from ipyinterview.server import LocalService
+from ipyinterview.server import LocalService, sandbox
 from ipyinterview.server.runner import Limits
 from ipyinterview.server.sandbox import isolation
 
@@ -189,21 +189,29 @@ def room(hardened: LocalService) -> Room:
 
 
 def run_processes() -> list[str]:
-    """Return the command lines of sandboxes and harnesses still alive."""
+    """Return the command lines of this service's runs that are still alive.
+
+    As root, each run has a user id from this process's range: a process
+    that escaped its run would still have one. Otherwise, the runs are
+    this process's descendants.
+    """
+    ours = range(sandbox._UID_BASE, sandbox._UID_BASE + 64)
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
+            owner = os.stat(f"/proc/{entry}").st_uid
             cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
             state = Path(f"/proc/{entry}/stat").read_bytes().rsplit(b")", 1)[1]
         except OSError:
             continue
         if state.split()[0] == b"Z":
             continue
-        text = cmdline.replace(b"\0", b" ").decode(errors="replace")
-        if "bwrap" in text or "/harness/" in text or "sleep 600" in text:
-            found.append(text)
+        if owner in ours or (
+            os.geteuid() != 0 and int(entry) in sandbox._descendants(os.getpid())
+        ):
+            found.append(cmdline.replace(b"\0", b" ").decode(errors="replace"))
     return found
 
 
@@ -282,7 +290,6 @@ def test_the_sandbox_sees_only_the_system_and_its_own_folders(room: Room) -> Non
 def test_a_machine_without_bubblewrap_refuses_when_isolation_is_required(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from ipyinterview.server import sandbox
     from ipyinterview.server.content import TestCase
     from ipyinterview.server.runner import run_tests
 

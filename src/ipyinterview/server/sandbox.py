@@ -258,9 +258,9 @@ class Jail:
         """Return the run's live processes (the sandbox's init not counted)."""
         if not self.isolated:
             return _in_group(proc.pid)
-        if self._namespace is None:
+        if self._init_pid is None:
             return []
-        return [p for p in _in_namespace(self._namespace) if p != self._init_pid]
+        return [p for p in _descendants(self._init_pid) if not _zombie(p)]
 
     def kill(self, proc: subprocess.Popen[bytes]) -> None:
         """Kill every process of the run and wait until none is left."""
@@ -269,22 +269,27 @@ class Jail:
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             return
-        # Killing a PID namespace's init kills everything in the namespace.
-        if self._init_pid is not None:
+        # Killing a PID namespace's init kills everything in the namespace, and
+        # the init exits last: once it is gone (or a zombie), nothing is left.
+        init = self._init_pid
+        if init is not None:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self._init_pid, signal.SIGKILL)
+                os.kill(init, signal.SIGKILL)
         with contextlib.suppress(ProcessLookupError):
             os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         deadline = time.monotonic() + 2.0
-        while self._namespace and time.monotonic() < deadline:
-            left = _in_namespace(self._namespace)
-            if not left:
+        while init is not None and time.monotonic() < deadline:
+            if not self._namespace_alive(init):
                 break
-            for pid in left:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-            time.sleep(0.01)
+            time.sleep(0.005)
+
+    def _namespace_alive(self, init: int) -> bool:
+        try:
+            same = os.readlink(f"/proc/{init}/ns/pid") == self._namespace
+            return same and not _zombie(init)
+        except OSError:
+            return False
 
 
 @functools.cache
@@ -305,23 +310,33 @@ def _pids() -> list[int]:
     return [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
 
 
-def _in_namespace(namespace: str) -> list[int]:
-    """Return the live processes of a PID namespace (zombies are not counted).
-
-    A namespace's init can outlive its watcher as a zombie until the machine's
-    init reaps it; by then every other process in the namespace has exited.
-    """
-    found = []
-    for pid in _pids():
-        with contextlib.suppress(OSError):
-            if os.readlink(f"/proc/{pid}/ns/pid") == namespace and not _zombie(pid):
-                found.append(pid)
+def _descendants(root: int) -> list[int]:
+    """Return every descendant of a process (from each thread's children list)."""
+    found: list[int] = []
+    pending = [root]
+    while pending:
+        pid = pending.pop()
+        try:
+            threads = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in threads:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/children", "rb") as children:
+                    kids = [int(k) for k in children.read().split()]
+            except OSError:
+                continue
+            found += kids
+            pending += kids
     return found
 
 
 def _zombie(pid: int) -> bool:
-    with open(f"/proc/{pid}/stat", "rb") as stat:
-        return stat.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except OSError:
+        return True  # gone already
 
 
 def _in_group(group: int) -> list[int]:
