@@ -1,8 +1,9 @@
 """What the front ends render from hostile text stays text, in Chromium.
 
 The room (a catalogue, an answer, code output and the report), the widget
-(picker, notices, result) and the classroom grid are each fed the payloads of
-``tests/hostile.py``; each payload would set ``window.__pwned`` if it ran.
+(picker, notices, result), the whiteboard and the classroom grid are each fed
+the payloads of
+``tests/hostile.py``; each would set ``window.__pwned`` if it ran.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import pytest
 from playwright.sync_api import expect
 
 from ipyinterview import Client
+from ipyinterview.models import User
 from ipyinterview.server import LocalService
 from ipyinterview.server.content import load_library
 
+from ..helpers import Room
 from ..hostile import IMG, LINK, PAYLOADS, SCRIPT, SVG, hostile_catalogue, mixed
 from .widget_page import open_widget, widget_server, widget_state
 
@@ -188,3 +191,43 @@ def test_the_hostile_catalogue_is_valid(tmp_path: Path) -> None:
     library = load_library(tmp_path / "catalogue")
 
     assert library.interviews["dsa-1"].title == texts["code_title"]
+
+
+def test_whiteboard_labels_and_links_stay_inert(
+    page, client: Client, user: User
+) -> None:  # type: ignore[no-untyped-def]
+    created = client.create_session(user.token, "sd-1", mode="chat")
+    url = created.room_url(user.token)
+    box = {"x": 300, "y": 200, "width": 220, "height": 90}
+    elements = [
+        {
+            "id": "box",
+            "type": "rectangle",
+            **box,
+            "link": LINK,
+            "boundElements": [{"id": "label", "type": "text"}],
+        },
+        {
+            "id": "label",
+            "type": "text",
+            "x": 310,
+            "y": 230,
+            "width": 200,
+            "height": 25,
+            "text": mixed(IMG, SVG),
+            "originalText": mixed(IMG, SVG),
+            "containerId": "box",
+        },
+    ]
+    assert Room(url).post("board", {"elements": elements}).status_code == 200
+    page.set_viewport_size({"width": 1500, "height": 1000})
+    page.goto(url)
+    page.locator(".excalidraw canvas").first.wait_for(timeout=30_000)
+    board = page.locator(".board").bounding_box()
+
+    page.mouse.click(board["x"] + 410, board["y"] + 205)
+
+    # Selected, the box shows its link: Excalidraw neutralises javascript: URLs.
+    expect(page.locator(".excalidraw").get_by_text("about:blank")).to_be_visible()
+    assert page.locator("a[href^='javascript:']").count() == 0
+    assert_nothing_ran(page)
