@@ -2,8 +2,7 @@
 
 The room (a catalogue, an answer, code output and the report), the widget
 (picker, notices, result), the whiteboard and the classroom grid are each fed
-the payloads of
-``tests/hostile.py``; each would set ``window.__pwned`` if it ran.
+the payloads of ``tests/hostile.py``; each would set ``window.__pwned`` if it ran.
 """
 
 from __future__ import annotations
