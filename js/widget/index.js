@@ -52,6 +52,17 @@ function likelyCause(roomUrl) {
   ].join(" ");
 }
 
+// Only an http(s) address may become the iframe and the new-tab link: a
+// javascript: or data: URL there would run in, or beside, the notebook.
+function isWebUrl(url) {
+  if (typeof url !== "string") return false;
+  try {
+    return ["http:", "https:"].includes(new URL(url, window.location.href).protocol);
+  } catch {
+    return false;
+  }
+}
+
 function createFrame(model, url, signal, sequence) {
   const iframe = h("iframe", {
     class: "ipyi-frame",
@@ -76,6 +87,7 @@ function createFrame(model, url, signal, sequence) {
     iframe,
     // Derived from the iframe's own URL: localhost and 127.0.0.1 differ.
     origin: new URL(url, window.location.href).origin,
+    sessionId: () => model.get("session_id"),
     signal,
     onEvent: (event) => {
       if (event.action === "interviewLoaded" || event.action === "interviewAlreadyCompleted") {
@@ -164,7 +176,7 @@ function render({ model, el }) {
     }
   };
   const onMessage = (message) => {
-    if (message?.kind !== "room" || typeof message.url !== "string") return;
+    if (message?.kind !== "room" || !isWebUrl(message.url)) return;
     clearTimeout(waiting);
     waiting = null;
     roomUrl = message.url;

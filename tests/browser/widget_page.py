@@ -40,10 +40,10 @@ window.removeEventListener = (type, listener, options) => {
 """
 
 PAGE = """<!doctype html>
-<html><head><meta charset="utf-8"><link rel="stylesheet" href="widget.css"></head>
+<html><head><meta charset="utf-8"><link rel="stylesheet" href="__BUNDLE__.css"></head>
 <body><div id="widget"></div>
 <script type="module">
-import widget from "./widget.js";
+import widget from "./__BUNDLE__.js";
 const state = __STATE__;
 // The kernel's side of the room address: sent as a message when a view asks.
 const roomUrl = state.room_url;
@@ -108,13 +108,20 @@ def widget_state(catalogue: dict[str, Any], **traits: Any) -> dict[str, Any]:
 
 
 @contextmanager
-def widget_server(state: dict[str, Any]) -> Iterator[str]:
-    """Serve the widget page on 127.0.0.1; yield its URL."""
+def widget_server(state: dict[str, Any], *, bundle: str = "widget") -> Iterator[str]:
+    """Serve a widget's page on 127.0.0.1; yield its URL.
+
+    ``bundle`` names the front end: "widget" (the interview room) or
+    "classroom" (the grid).
+    """
     with tempfile.TemporaryDirectory(prefix="ipyinterview-widget-") as folder:
         root = Path(folder)
-        for name in ("widget.js", "widget.css"):
+        for name in (f"{bundle}.js", f"{bundle}.css"):
             shutil.copy(STATIC / name, root / name)
-        (root / "index.html").write_text(PAGE.replace("__STATE__", json.dumps(state)))
+        # "<" escaped: hostile text in the state must not close the page's script.
+        data = json.dumps(state).replace("<", "\\u003c")
+        page = PAGE.replace("__BUNDLE__", bundle).replace("__STATE__", data)
+        (root / "index.html").write_text(page)
         handler = functools.partial(QuietHandler, directory=folder)
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import html
 import json
+import re
 import time
 from datetime import timezone
 from pathlib import Path
@@ -32,6 +33,7 @@ from .sessions import add_turns, session_document
 
 router = APIRouter(prefix="/embed/ai-interviewer", tags=["room"])
 TEMPLATE = Path(__file__).parent / "templates" / "room.html"
+_SLOT = re.compile(r"\{\{(title|config)\}\}")
 
 
 class RunIn(BaseModel):
@@ -90,9 +92,13 @@ RoomToken = Annotated[str | None, Header(alias="X-Room-Token")]
 
 
 def _page(title: str, config: dict[str, Any] | None, status: int) -> HTMLResponse:
-    body = TEMPLATE.read_text(encoding="utf-8")
-    data = json.dumps(config or {}).replace("<", "\\u003c")
-    body = body.replace("{{title}}", html.escape(title)).replace("{{config}}", data)
+    # One pass: a title that reads "{{config}}" stays a title. In the JSON, "<"
+    # is escaped so no text can close the script element that holds it.
+    values = {
+        "title": html.escape(title),
+        "config": json.dumps(config or {}).replace("<", "\\u003c"),
+    }
+    body = _SLOT.sub(lambda slot: values[slot.group(1)], TEMPLATE.read_text("utf-8"))
     return HTMLResponse(body, status_code=status)
 
 
