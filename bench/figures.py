@@ -31,7 +31,9 @@ SWITCH = "IPYINTERVIEW_FIGURES"
 SCRIPTS: list[list[str]] = [
     [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
      "tests/server/test_sandbox.py", "tests/server/test_fuzz.py",
-     "tests/server/test_crash.py"],
+     "tests/server/test_crash.py", "tests/test_untrusted_text.py",
+     "tests/browser/test_untrusted_text.py", "tests/browser/test_frame_origins.py",
+     "tests/browser/test_room_frame.py", "tests/browser/test_cors.py"],
     [sys.executable, "bench/load.py"],
     [sys.executable, "bench/load.py", "--postgres"],
 ]  # fmt: skip

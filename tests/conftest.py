@@ -26,13 +26,45 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.extend(browser)
 
 
-@pytest.fixture(scope="session")
-def figures() -> ModuleType:
-    """bench/figures.py: ``figures.record(...)`` stores a figure for docs/.
+#: Test files whose results are hardening figures: (section, what passing means).
+HARDENING_FILES = {
+    "test_untrusted_text.py": ("Untrusted text", "escaping tests passed"),
+    "test_frame_origins.py": ("Frames and origins", "origin and message tests passed"),
+    "test_room_frame.py": ("Frames and origins", "room frame relay tests passed"),
+    "test_cors.py": ("Frames and origins", "cross-origin tests passed"),
+    "test_sandbox.py": ("Runner sandbox", "sandbox tests passed"),
+}
 
-    Recording happens only when IPYINTERVIEW_FIGURES is set
-    (``python bench/figures.py --refresh`` sets it).
-    """
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Record how many hardening tests passed, per file (figures switched on)."""
+    figures = _figures()
+    if not figures.recording():
+        return
+    counts: dict[str, list[int]] = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if getattr(report, "when", "call") != "call" and outcome != "error":
+                continue
+            path = str(getattr(report, "nodeid", "")).split("::")[0]
+            tally = counts.setdefault(path, [0, 0])
+            tally[0] += outcome == "passed"
+            tally[1] += 1
+    for path, (passed, total) in sorted(counts.items()):
+        name = Path(path).name
+        if name not in HARDENING_FILES:
+            continue
+        section, what = HARDENING_FILES[name]
+        figures.record(
+            section,
+            f"{path}: {what}",
+            f"{passed} of {total}",
+            target="all",
+            met=passed == total,
+        )
+
+
+def _figures() -> ModuleType:
     path = Path(__file__).parents[1] / "bench" / "figures.py"
     spec = importlib.util.spec_from_file_location("bench_figures", path)
     assert spec
@@ -40,6 +72,16 @@ def figures() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def figures() -> ModuleType:
+    """bench/figures.py: ``figures.record(...)`` stores a figure for docs/.
+
+    Recording happens only when IPYINTERVIEW_FIGURES is set
+    (``python bench/figures.py --refresh`` sets it).
+    """
+    return _figures()
 
 
 @pytest.fixture(autouse=True, scope="session")
