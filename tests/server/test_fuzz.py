@@ -51,7 +51,7 @@ if PROFILE not in ("ci", "deep"):
     raise ValueError(f"IPYINTERVIEW_FUZZ={PROFILE!r}: use 'ci' (the default) or 'deep'")
 DEEP = PROFILE == "deep"
 #: Generated examples per operation and test, in each profile.
-EXAMPLES = 400 if DEEP else 12
+EXAMPLES = 400 if DEEP else 40
 SEED = None if DEEP else 20_240_611
 
 #: Cases sent and server errors seen, over this module's tests.

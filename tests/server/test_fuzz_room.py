@@ -15,7 +15,9 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
+from types import ModuleType
 from typing import Any
 
 import httpx
@@ -29,12 +31,15 @@ from ..helpers import Room
 
 DEEP = os.environ.get("IPYINTERVIEW_FUZZ", "ci") == "deep"
 ROOM_SETTINGS = settings(
-    max_examples=300 if DEEP else 25,
+    max_examples=300 if DEEP else 50,
     derandomize=not DEEP,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+
+#: Generated inputs sent, over this module's tests.
+tally: Counter[str] = Counter()
 
 #: Text people really type, and text that breaks naive handling of it.
 AWKWARD = [
@@ -86,6 +91,18 @@ def assert_still_usable(room: Room) -> None:
     assert answered.json()["turns"][-2]["text"] == "I would use a hash map."
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _report_inputs(figures: ModuleType) -> Iterator[None]:
+    yield
+    profile = "deep" if DEEP else "ci"
+    figures.record(
+        "Fuzzing",
+        f"Generated room inputs, {profile} profile (tests/server/test_fuzz_room.py)",
+        tally["inputs"],
+        target="no 5xx; nothing stored lost",
+    )
+
+
 @pytest.fixture
 def room(open_room: Callable[..., tuple[Any, Room]]) -> Room:
     return open_room("dsa-1")[1]
@@ -95,6 +112,7 @@ def test_generated_answers_and_drafts_are_kept_exactly(room: Room) -> None:
     @ROOM_SETTINGS
     @given(text=answer_texts())
     def send(text: str) -> None:
+        tally["inputs"] += 1
         draft = room.post("draft", {"answer": text[:20_000], "code": text})
         assert_clear(draft)
         if draft.status_code == 200:
@@ -120,6 +138,7 @@ def test_generated_code_runs_or_is_refused_clearly(room: Room) -> None:
         language=st.sampled_from(["python", "javascript", "cobol", "", "p\x00y"]),
     )
     def run(code: str, language: str) -> None:
+        tally["inputs"] += 1
         assert_clear(room.post("run", {"language": language, "code": code}))
 
     run()
@@ -136,6 +155,7 @@ def test_generated_raw_bodies_are_refused_clearly(room: Room) -> None:
         ),
     )
     def post(path: str, body: bytes, content_type: str) -> None:
+        tally["inputs"] += 1
         response = room.post_bytes(path, body, content_type)
         assert_clear(response)
         assert response.status_code >= 400 or path == "integrity"
@@ -151,6 +171,7 @@ def test_generated_room_tokens_are_refused(room: Room) -> None:
     @ROOM_SETTINGS
     @given(token=st.lists(header_byte, max_size=120).map(bytes))
     def call(token: bytes) -> None:
+        tally["inputs"] += 1
         token = token.strip(b" \t")
         headers = {"X-Room-Token": token} if token else {}
         base = room.base
