@@ -8,12 +8,13 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from ..models import MODES, Catalogue, CreatedSession, SessionEnvelope, WireModel
 from ..models import User as UserDocument
 from .auth import Account, User, get_store
+from .bodies import RequestBody
 from .db import new_id, users, utcnow
 from .errors import ApiError, error_responses
 from .library import interview_or_404
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1")
 
 
-class _Body(BaseModel):
+class _Body(RequestBody):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
 
@@ -48,9 +49,9 @@ class SessionIn(_Body):
     """The interview to start for the user of X-User-Token."""
 
     interview_id: str = Field(min_length=1, max_length=100)
-    persona_id: str = "maya"
-    mode: str = "voice"
-    grade: str | None = None
+    persona_id: str = Field(default="maya", max_length=64)
+    mode: str = Field(default="voice", max_length=16)
+    grade: str | None = Field(default=None, max_length=64)
 
 
 class UserEnvelope(WireModel):

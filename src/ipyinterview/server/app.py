@@ -20,7 +20,12 @@ from . import api, room, room_capture
 from .auth import Resolver
 from .content import load_library
 from .db import Store, make_engine
-from .errors import ApiError, install_error_handlers
+from .errors import (
+    ApiError,
+    document_errors,
+    install_error_handlers,
+    unexpected_error,
+)
 from .llm import load_interviewer
 from .settings import Settings
 from .speech import load_transcriber
@@ -36,6 +41,9 @@ AUDIO_BODY_BYTES = 4 * 1024 * 1024
 
 class ServiceHeaders:
     """ASGI middleware: refuse oversized bodies, add the framing policy, delay.
+
+    It also answers an exception no handler caught with a JSON 500 in the
+    error shape, so that nothing below it logs the exception's message.
 
     A plain ASGI wrapper rather than Starlette's BaseHTTPMiddleware, which
     costs a task and a stream per request.
@@ -74,9 +82,12 @@ class ServiceHeaders:
             await asyncio.sleep(self.latency)
 
         request_id = secrets.token_hex(8).encode()
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message["headers"] = [
                     *message.get("headers", []),
                     *self.headers,
@@ -84,7 +95,14 @@ class ServiceHeaders:
                 ]
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            if started:
+                raise
+            error = unexpected_error(exc, method=scope["method"], path=scope["path"])
+            response = JSONResponse(error.body(), status_code=error.status)
+            await response(scope, receive, send_with_headers)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -114,6 +132,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.llm = load_interviewer()
 
     install_error_handlers(app)
+    document_errors(app)
     app.add_middleware(ServiceHeaders, settings=settings)
     app.include_router(api.router)
     app.include_router(room.router)

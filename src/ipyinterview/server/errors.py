@@ -1,12 +1,15 @@
 """Errors the service answers with: JSON, a stable code and what to do next.
 
 Every error body is ``{"status": "failed", "code": ..., "message": ...}``; a
-handler turns FastAPI's own validation and HTTP errors into the same shape.
+handler turns FastAPI's own validation and HTTP errors into the same shape, and
+an error nobody expected into a 500 of the same shape (logged without its
+message, which may quote a caller's key or token).
 """
 
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request
@@ -89,8 +92,94 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(
-            exc.status_code, "http_error"
+        error = _from_http_exception(exc)
+        # The headers matter: a 405 must say which methods are allowed.
+        return JSONResponse(
+            error.body(), status_code=exc.status_code, headers=exc.headers
         )
-        error = ApiError(exc.status_code, code, str(exc.detail))
-        return JSONResponse(error.body(), status_code=exc.status_code)
+
+
+def unexpected_error(exc: Exception, *, method: str, path: str) -> ApiError:
+    """Log an exception no handler expected and return the 500 to answer with.
+
+    Only the exception's type and its frames are logged: its message may quote
+    a key, a token or an answer.
+    """
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    logger.error(
+        "unexpected %s answering %s %s\n%s", type(exc).__name__, method, path, frames
+    )
+    return ApiError(
+        500,
+        "internal_error",
+        "the service failed on this request; try again, and report it if it "
+        "keeps failing",
+    )
+
+
+#: Codes of the errors Starlette raises itself (routing, body reading).
+HTTP_CODES = {
+    400: "malformed_body",
+    404: "not_found",
+    405: "method_not_allowed",
+}
+
+
+def _from_http_exception(exc: StarletteHTTPException) -> ApiError:
+    code = HTTP_CODES.get(exc.status_code, "http_error")
+    message = str(exc.detail)
+    if exc.status_code == 400:
+        message = "the body could not be read; send UTF-8 JSON with its Content-Type"
+    elif exc.status_code == 404:
+        message = "no such endpoint; see /docs for the API's paths"
+    elif exc.status_code == 405:
+        allowed = exc.headers.get("Allow", "") if exc.headers else ""
+        message = f"this endpoint does not take that method; use {allowed or 'another'}"
+    return ApiError(exc.status_code, code, message)
+
+
+def document_errors(app: FastAPI) -> None:
+    """Make ``app``'s OpenAPI document describe the errors it really answers.
+
+    FastAPI documents a 422 with its own body on every operation that takes
+    input; this service answers 400 with :class:`ErrorBody` instead, and 413 to
+    a body over the size limit.
+    """
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = generate()
+        error = {"$ref": "#/components/schemas/ErrorBody"}
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                _document_operation_errors(operation, error)
+        schemas = document.get("components", {}).get("schemas", {})
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+        schemas.setdefault("ErrorBody", ErrorBody.model_json_schema())
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _document_operation_errors(
+    operation: dict[str, Any], error: dict[str, Any]
+) -> None:
+    responses = operation.setdefault("responses", {})
+    responses.pop("422", None)
+    statuses = []
+    if operation.get("parameters") or operation.get("requestBody"):
+        statuses.append(("400", "The request is not valid; the message says why."))
+    if operation.get("requestBody"):
+        statuses.append(("413", "The body is over the size limit."))
+    for status, description in statuses:
+        responses.setdefault(
+            status,
+            {
+                "description": description,
+                "content": {"application/json": {"schema": error}},
+            },
+        )

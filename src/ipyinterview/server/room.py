@@ -22,12 +22,13 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from . import engine
+from .bodies import RequestBody
 from .content import InterviewContent
 from .db import sessions, utcnow
-from .errors import ApiError
+from .errors import ApiError, error_responses
 from .runner import LANGUAGES, Limits, RunResult, run_tests
 from .sessions import add_turns, session_document
 
@@ -36,7 +37,7 @@ TEMPLATE = Path(__file__).parent / "templates" / "room.html"
 _SLOT = re.compile(r"\{\{(title|config)\}\}")
 
 
-class RunIn(BaseModel):
+class RunIn(RequestBody):
     """Code to run: ``submit`` runs the hidden tests too."""
 
     language: str = "python"
@@ -44,7 +45,7 @@ class RunIn(BaseModel):
     submit: bool = False
 
 
-class AnswerIn(BaseModel):
+class AnswerIn(RequestBody):
     """A message from the candidate."""
 
     text: str = Field(min_length=1, max_length=20_000)
@@ -61,14 +62,20 @@ def room_token(request: Request, session_id: str) -> str:
     return f"{expires}.{_sign(request.app.state.secret, session_id, expires)}"
 
 
+#: A room credential: its expiry (Unix seconds, ASCII digits) and a hex HMAC.
+ROOM_TOKEN = re.compile(r"([0-9]{1,12})\.([0-9a-f]{64})")
+
+
 def _check_room_token(request: Request, session_id: str, token: str | None) -> None:
-    expires, _, signature = (token or "").partition(".")
-    ok = expires.isdigit() and hmac.compare_digest(
-        signature, _sign(request.app.state.secret, session_id, int(expires))
+    # Parsed strictly before any use: str.isdigit() admits "²", which int()
+    # refuses, and compare_digest() refuses non-ASCII text.
+    found = ROOM_TOKEN.fullmatch(token or "")
+    ok = found is not None and hmac.compare_digest(
+        found[2], _sign(request.app.state.secret, session_id, int(found[1]))
     )
-    if not ok:
+    if not ok or found is None:
         raise ApiError(401, "invalid_room_token", "reload the room from its embed URL")
-    if int(expires) < time.time():
+    if int(found[1]) < time.time():
         raise ApiError(
             401, "room_token_expired", "the room was open too long; reload it"
         )
@@ -102,7 +109,23 @@ def _page(title: str, config: dict[str, Any] | None, status: int) -> HTMLRespons
     return HTMLResponse(body, status_code=status)
 
 
-@router.get("/{session_id}", name="room_page", response_class=HTMLResponse)
+#: The page's own errors are pages too (it is shown in an iframe); the error's
+#: code is in the page's configuration, beside the message shown.
+PAGE_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No valid userApiToken.", "content": {"text/html": {}}},
+    404: {
+        "description": "No such session for this user.",
+        "content": {"text/html": {}},
+    },
+}
+
+
+@router.get(
+    "/{session_id}",
+    name="room_page",
+    response_class=HTMLResponse,
+    responses=PAGE_ERRORS,
+)
 def room_page(
     request: Request,
     session_id: str,
@@ -117,10 +140,14 @@ def room_page(
         error = (
             "This room link has no valid userApiToken. Open it from your application."
         )
-        return _page("Interview room", {"error": error}, 401)
+        return _page(
+            "Interview room", {"error": error, "code": "invalid_user_token"}, 401
+        )
     if row is None or row.user_id != user.id:
         error = "This interview does not exist for this user. Start a new one."
-        return _page("Interview room", {"error": error}, 404)
+        return _page(
+            "Interview room", {"error": error, "code": "session_not_found"}, 404
+        )
     config = {
         "sessionId": session_id,
         "roomToken": room_token(request, session_id),
@@ -189,7 +216,7 @@ def update_session(request: Request, session_id: str, step: Any) -> Any:
         ).one()
 
 
-@router.get("/{session_id}/state")
+@router.get("/{session_id}/state", responses=error_responses(401, 404))
 def room_state(
     request: Request, session_id: str, x_room_token: RoomToken = None
 ) -> Any:
@@ -225,7 +252,7 @@ def _run(
     )
 
 
-@router.post("/{session_id}/run")
+@router.post("/{session_id}/run", responses=error_responses(400, 401, 404, 409))
 async def room_run(
     request: Request, session_id: str, body: RunIn, x_room_token: RoomToken = None
 ) -> Any:
@@ -249,7 +276,7 @@ async def room_run(
     return {"run": run.to_dict(), "state": _room_state(request, row)}
 
 
-@router.post("/{session_id}/answer")
+@router.post("/{session_id}/answer", responses=error_responses(400, 401, 404, 409))
 def room_answer(
     request: Request, session_id: str, body: AnswerIn, x_room_token: RoomToken = None
 ) -> Any:
@@ -297,7 +324,7 @@ def _llm_scores(
     return scores
 
 
-@router.post("/{session_id}/finish")
+@router.post("/{session_id}/finish", responses=error_responses(401, 404))
 def room_finish(
     request: Request, session_id: str, x_room_token: RoomToken = None
 ) -> Any:
@@ -352,7 +379,7 @@ def room_finish(
     return _room_state(request, row)
 
 
-@router.post("/{session_id}/timeup")
+@router.post("/{session_id}/timeup", responses=error_responses(401, 404, 409))
 def room_time_up(
     request: Request, session_id: str, x_room_token: RoomToken = None
 ) -> Any:

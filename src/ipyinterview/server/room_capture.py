@@ -7,19 +7,20 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from . import engine
+from .bodies import RequestBody
 from .content import InterviewContent
 from .design import MAX_ELEMENTS
-from .errors import ApiError
+from .errors import ApiError, error_responses
 from .room import RoomToken, authorized_session, update_session
 from .speech import AudioError, pcm_from_wav
 
 router = APIRouter(prefix="/embed/ai-interviewer", tags=["room"])
 
 
-class DraftIn(BaseModel):
+class DraftIn(RequestBody):
     """What the candidate has typed but not sent: the answer box and the editor."""
 
     answer: str | None = Field(default=None, max_length=20_000)
@@ -27,19 +28,19 @@ class DraftIn(BaseModel):
     language: str | None = Field(default=None, max_length=20)
 
 
-class BoardIn(BaseModel):
+class BoardIn(RequestBody):
     """The whiteboard's elements (an Excalidraw scene), saved as it changes."""
 
     elements: list[dict[str, Any]] = Field(max_length=MAX_ELEMENTS)
 
 
-class IntegrityIn(BaseModel):
+class IntegrityIn(RequestBody):
     """A signal the room observed: the tab was left, or text was pasted."""
 
     kind: str = Field(pattern="^(tab|paste)$")
 
 
-@router.post("/{session_id}/integrity")
+@router.post("/{session_id}/integrity", responses=error_responses(400, 401, 404, 409))
 def room_integrity(
     request: Request, session_id: str, body: IntegrityIn, x_room_token: RoomToken = None
 ) -> Any:
@@ -55,7 +56,19 @@ def room_integrity(
     return {"status": "success"}
 
 
-@router.post("/{session_id}/transcribe")
+@router.post(
+    "/{session_id}/transcribe",
+    responses=error_responses(400, 401, 404, 413, 503),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "A recorded answer: 16 kHz mono 16-bit WAV.",
+            "content": {
+                "audio/wav": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    },
+)
 async def room_transcribe(
     request: Request, session_id: str, x_room_token: RoomToken = None
 ) -> Any:
@@ -77,7 +90,7 @@ async def room_transcribe(
     return {"text": text, "engine": transcriber.name}
 
 
-@router.post("/{session_id}/draft")
+@router.post("/{session_id}/draft", responses=error_responses(400, 401, 404, 409))
 def room_draft(
     request: Request, session_id: str, body: DraftIn, x_room_token: RoomToken = None
 ) -> Any:
@@ -90,7 +103,7 @@ def room_draft(
     return {"status": "success"}
 
 
-@router.post("/{session_id}/board")
+@router.post("/{session_id}/board", responses=error_responses(400, 401, 404, 409))
 def room_board(
     request: Request, session_id: str, body: BoardIn, x_room_token: RoomToken = None
 ) -> Any:
