@@ -39,6 +39,22 @@ SCRIPTS: list[list[str]] = [
 ]  # fmt: skip
 
 
+#: How each section's figures are measured, shown above its table.
+METHODS = {
+    "Runner sandbox": "Hostile code sent through a real service's room "
+    "(tests/server/test_sandbox.py) with a 2 s wall and CPU limit: the time from "
+    "request to verdict, the verdict's first line, and whether any process of "
+    "the run was left.",
+    "Fuzzing": "schemathesis from the served OpenAPI document and Hypothesis "
+    "against the room (tests/server/test_fuzz*.py), seeded CI profile unless "
+    "IPYINTERVIEW_FUZZ=deep.",
+    "Untrusted text": "Script and HTML payloads in every shown text: Python "
+    "HTML and the room, widget, grid and whiteboard in Chromium.",
+    "Frames and origins": "Framing by admitted and foreign origins, forged "
+    "messages and cross-origin calls, in Chromium.",
+}
+
+
 def recording() -> bool:
     """Return whether figures are being recorded in this run."""
     return bool(os.environ.get(SWITCH))
@@ -97,10 +113,10 @@ def render() -> str:
     for row in rows:
         if row["section"] != section:
             section = row["section"]
+            lines += ["", f"## {section}", ""]
+            if section in METHODS:
+                lines += [METHODS[section], ""]
             lines += [
-                "",
-                f"## {section}",
-                "",
                 "| Figure | Value | Target | Met |",
                 "| --- | --- | --- | --- |",
             ]
