@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -188,11 +189,19 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # SQLite has one writer at a time. Threads of this process queue here
+        # for their turn rather than in SQLite's busy handler, which polls with
+        # sleeps of up to 100 ms (the lock sits idle while waiters sleep) and
+        # holds a pooled connection the whole time. Other processes on the
+        # same file still wait in the busy handler.
+        self._writer = (
+            threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """Yield a connection inside one write transaction, committed on success."""
-        with self.engine.connect() as conn:
+        with self._writer, self.engine.connect() as conn:
             conn.execution_options(write=True)
             with conn.begin():
                 yield conn
