@@ -99,6 +99,13 @@ class ServiceProcess:
             self._process.stdout.close()
         self._process = None
 
+    def kill(self) -> None:
+        """Kill the process at once (SIGKILL), as a crash would, and reap it."""
+        if self._process is None:
+            return
+        self._process.kill()
+        self.stop()
+
     def __enter__(self) -> ServiceProcess:
         return self.start()
 
