@@ -11,7 +11,7 @@ import json
 import secrets
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -189,14 +189,14 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        # SQLite has one writer at a time. Threads of this process queue here
-        # for their turn rather than in SQLite's busy handler, which polls with
-        # sleeps of up to 100 ms (the lock sits idle while waiters sleep) and
-        # holds a pooled connection the whole time. Other processes on the
-        # same file still wait in the busy handler.
-        self._writer = (
-            threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
-        )
+        # One write transaction at a time per process; the others queue here.
+        # SQLite has one writer anyway, and its busy handler polls with sleeps
+        # of up to 100 ms (the lock sits idle while waiters sleep) while each
+        # waiter holds a pooled connection. On PostgreSQL, creates for one
+        # account queue on its row lock, each holding a connection, and the
+        # holder fights them for the GIL at every round trip. Other processes
+        # on the same database still wait in the database's own locks.
+        self._writer = threading.Lock()
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
