@@ -63,7 +63,9 @@ def _serve(args: argparse.Namespace) -> int:
         # Printed on the operator's own terminal, so they can use it.
         print(f"API key: {key} (kept in {key_file})", flush=True)
     print(f"Use it: Client(api_key=..., base_url={base!r})", flush=True)
-    config = uvicorn.Config(app, log_level="warning")
+    # No access log (one line per request costs throughput; errors still log).
+    # uvicorn picks uvloop and httptools, dependencies of ours, when importable.
+    config = uvicorn.Config(app, log_level="warning", access_log=False)
     uvicorn.Server(config).run(sockets=[sock])
     return 0
 

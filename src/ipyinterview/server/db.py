@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -188,11 +189,19 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # One write transaction at a time per process; the others queue here.
+        # SQLite has one writer anyway, and its busy handler polls with sleeps
+        # of up to 100 ms (the lock sits idle while waiters sleep) while each
+        # waiter holds a pooled connection. On PostgreSQL, creates for one
+        # account queue on its row lock, each holding a connection, and the
+        # holder fights them for the GIL at every round trip. Other processes
+        # on the same database still wait in the database's own locks.
+        self._writer = threading.Lock()
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """Yield a connection inside one write transaction, committed on success."""
-        with self.engine.connect() as conn:
+        with self._writer, self.engine.connect() as conn:
             conn.execution_options(write=True)
             with conn.begin():
                 yield conn

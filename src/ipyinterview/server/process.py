@@ -89,6 +89,11 @@ class ServiceProcess:
             self.env.get(ENV_API_KEY) or self.banner[1].split("API key: ")[1].split()[0]
         )
 
+    @property
+    def pid(self) -> int | None:
+        """Return the process id while it runs (None before start, after stop)."""
+        return self._process.pid if self._process is not None else None
+
     def stop(self) -> None:
         """Stop the process and wait for it."""
         if self._process is None:
@@ -98,6 +103,13 @@ class ServiceProcess:
         if self._process.stdout is not None:
             self._process.stdout.close()
         self._process = None
+
+    def kill(self) -> None:
+        """Kill the process at once (SIGKILL), as a crash would, and reap it."""
+        if self._process is None:
+            return
+        self._process.kill()
+        self.stop()
 
     def __enter__(self) -> ServiceProcess:
         return self.start()

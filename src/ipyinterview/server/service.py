@@ -128,8 +128,10 @@ class LocalService:
         ensure_account(self.store, self.api_key)
         sock = bind(self.host, self.port)
         self.port = sock.getsockname()[1]
+        # The standard asyncio loop: this shares the caller's process (a
+        # kernel, say), where older uvicorns installed uvloop process-wide.
         config = uvicorn.Config(
-            app, log_level="warning", access_log=False, lifespan="on"
+            app, log_level="warning", access_log=False, lifespan="on", loop="asyncio"
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

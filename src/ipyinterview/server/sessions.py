@@ -62,12 +62,21 @@ def create_session_row(
             if first is not None:
                 return first
 
-        credits = conn.execute(
-            sa.select(accounts.c.credits)
-            .where(accounts.c.id == account.id)
-            .with_for_update()
-        ).scalar_one()
-        if credits < settings.session_cost:
+        # Charged first, in one conditional update: a refusal below (quota)
+        # raises, and the rollback gives the credit back.
+        charged = conn.execute(
+            accounts.update()
+            .where(
+                accounts.c.id == account.id,
+                accounts.c.credits >= settings.session_cost,
+            )
+            .values(credits=accounts.c.credits - settings.session_cost)
+            .returning(accounts.c.credits)
+        ).first()
+        if charged is None:
+            credits = conn.execute(
+                sa.select(accounts.c.credits).where(accounts.c.id == account.id)
+            ).scalar_one()
             raise ApiError(
                 402,
                 "insufficient_credits",
@@ -103,16 +112,11 @@ def create_session_row(
                     },
                 )
 
-        session_id = new_id()
-        plan = engine.initial_state(content, grade=grade, persona_id=persona_id)
-        conn.execute(
-            accounts.update()
-            .where(accounts.c.id == account.id)
-            .values(credits=accounts.c.credits - settings.session_cost)
-        )
-        conn.execute(
-            sessions.insert().values(
-                id=session_id,
+        initial = engine.initial_state(content, grade=grade, persona_id=persona_id)
+        return conn.execute(
+            sessions.insert()
+            .values(
+                id=new_id(),
                 account_id=account.id,
                 user_id=user.id,
                 interview_id=content.id,
@@ -120,13 +124,11 @@ def create_session_row(
                 mode=mode,
                 grade=grade,
                 status="active",
-                state=plan,
+                state=initial,
                 created_at=now,
                 idempotency_key=idempotency_key,
             )
-        )
-        return conn.execute(
-            sa.select(sessions).where(sessions.c.id == session_id)
+            .returning(sessions)
         ).one()
 
 
