@@ -307,3 +307,37 @@ def test_a_machine_without_bubblewrap_refuses_when_isolation_is_required(
 
     assert "install bubblewrap" in result.error
     assert [r.status for r in result.results] == ["error"]
+
+
+def test_an_interpreter_under_tmp_shows_through_the_private_tmp(
+    tmp_path: Path,
+) -> None:
+    """A clone (and its virtual environment) under /tmp still runs code."""
+    import subprocess
+    import sys
+    import venv
+
+    if not str(tmp_path).startswith("/tmp/"):
+        pytest.skip("the temporary folder is not under /tmp here")
+    if isolation().level == "none":
+        pytest.skip(f"no code isolation on this machine: {isolation().detail}")
+    venv.EnvBuilder(symlinks=True).create(tmp_path / "venv")
+    script = (
+        "from ipyinterview.server.content import TestCase\n"
+        "from ipyinterview.server.runner import run_tests\n"
+        "case = TestCase(args=[1, 2], expected=3)\n"
+        "run = run_tests('def add(a, b): return a + b', language='python',"
+        " entry='add', tests=[(case, False)])\n"
+        "print(run.results[0].status, run.error)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+
+    done = subprocess.run(
+        [str(tmp_path / "venv" / "bin" / "python"), "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+    assert done.stdout.split() == ["pass", "None"], done.stderr

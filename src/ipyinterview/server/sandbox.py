@@ -115,11 +115,13 @@ def _bwrap_prefix(level: Level, scratch_bytes: int) -> list[str]:
     assert bwrap is not None
     args = [bwrap, *_namespace_args(level), "--die-with-parent", "--new-session"]
     args += _system_mounts()
+    for folder in ("/tmp", BOX):
+        args += ["--size", str(scratch_bytes), "--perms", "1777", "--tmpfs", folder]
+    # After the private /tmp: an interpreter may live under /tmp (a virtual
+    # environment in a clone there), and must show through it.
     for root in _interpreter_roots():
         args += ["--ro-bind", root, root]
     args += ["--proc", "/proc", "--dev", "/dev"]
-    for folder in ("/tmp", BOX):
-        args += ["--size", str(scratch_bytes), "--perms", "1777", "--tmpfs", folder]
     return args
 
 
