@@ -31,6 +31,7 @@ SWITCH = "IPYINTERVIEW_FIGURES"
 SCRIPTS: list[list[str]] = [
     [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
      "tests/server/test_sandbox.py", "tests/server/test_fuzz.py",
+     "tests/server/test_fuzz_room.py",
      "tests/server/test_crash.py", "tests/test_untrusted_text.py",
      "tests/browser/test_untrusted_text.py", "tests/browser/test_frame_origins.py",
      "tests/browser/test_room_frame.py", "tests/browser/test_cors.py"],
@@ -48,6 +49,18 @@ METHODS = {
     "Fuzzing": "schemathesis from the served OpenAPI document and Hypothesis "
     "against the room (tests/server/test_fuzz*.py), seeded CI profile unless "
     "IPYINTERVIEW_FUZZ=deep.",
+    "Load (SQLite)": "bench/load.py: the service in its own process on "
+    "127.0.0.1; 200 clients, each creating sessions and reading a finished "
+    "session's report at an even pace (330 creates/s offered in all), for 20 s. "
+    "The load generator shares the 2 cores.",
+    "Load (PostgreSQL)": "bench/load.py --postgres: the same load on a "
+    "throwaway local PostgreSQL. One service process; every create charges "
+    "the one API account's credit row in its transaction, so creates queue on "
+    "that row's lock and the commit behind it (create p50 near 1 s), and the "
+    "reads wait behind them on the 2 cores.",
+    "Crash recovery": "tests/server/test_crash.py: writers create sessions and "
+    "answer in rooms; the service is killed with SIGKILL after 2 s and "
+    "restarted on the same database; every write it acknowledged is read back.",
     "Untrusted text": "Script and HTML payloads in every shown text: Python "
     "HTML and the room, widget, grid and whiteboard in Chromium.",
     "Frames and origins": "Framing by admitted and foreign origins, forged "
