@@ -80,6 +80,23 @@ ATTACKS = [
         "disk space limit",
     ),
     Attack(
+        "writing into the system and the interpreter",
+        "python",
+        """
+        import os, sys
+        stdlib = os.path.dirname(os.__file__)
+        for path in ('/usr/bin/x', sys.prefix + '/x', stdlib + '/x'):
+            try:
+                open(path, 'w').write('x')
+                return 'wrote ' + path
+            except OSError:
+                pass
+        raise PermissionError('nothing outside /box and /tmp is writable')
+        """,
+        "nothing outside",
+        leak="wrote",
+    ),
+    Attack(
         "reading /etc/passwd",
         "python",
         "return open('/etc/passwd').read()",
