@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -103,3 +104,30 @@ def test_keys_create_makes_the_database_folder(tmp_path: Path) -> None:
 
     assert done.returncode == 0, done.stderr
     assert db.exists()
+
+
+def test_serve_refuses_a_mistyped_sandbox_setting(tmp_path: Path) -> None:
+    env = {**os.environ, "IPYINTERVIEW_SANDBOX": "require"}
+    command = [sys.executable, "-m", "ipyinterview", "serve", "--port", "0"]
+    command += ["--db", str(tmp_path / "s.db")]
+
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+
+    assert done.returncode != 0
+    assert "IPYINTERVIEW_SANDBOX is 'require'" in done.stderr
+    assert "API key" not in done.stdout
+
+
+def test_serve_warns_when_code_would_run_unisolated(tmp_path: Path) -> None:
+    env = {**os.environ, "IPYINTERVIEW_SANDBOX": "off"}
+    with socket.socket() as taken:  # a taken port ends serve right after the check
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, "-m", "ipyinterview", "serve", "--port", str(port)]
+        command += ["--db", str(tmp_path / "s.db")]
+        done = subprocess.run(
+            command, capture_output=True, text=True, env=env, timeout=60
+        )
+
+    assert "WARNING: candidates' code will run unisolated" in done.stderr

@@ -144,3 +144,16 @@ def test_the_command_prints_json_and_fails_on_a_problem(
     assert "[FAIL] framing" in text
     assert "fix: restart the local service" in text
     assert service.api_key not in text
+
+
+def test_a_mistyped_sandbox_setting_fails_the_isolation_check(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IPYINTERVIEW_SANDBOX", "require")
+
+    report = doctor(client=client, notebook_url="http://127.0.0.1:8888/lab", env={})
+
+    (check,) = [c for c in report.checks if c.name == "code isolation"]
+    assert check.status == "fail"
+    assert "'require'" in check.detail
+    assert not report.ok

@@ -36,6 +36,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .server.service import bind, ensure_account, stored_key
     from .server.settings import Settings
 
+    _warn_about_isolation()
     database_url, key_file = _database(args)
     settings = Settings(database_url=database_url, latency_ms=args.latency_ms)
     if args.plan:
@@ -68,6 +69,24 @@ def _serve(args: argparse.Namespace) -> int:
     config = uvicorn.Config(app, log_level="warning", access_log=False)
     uvicorn.Server(config).run(sockets=[sock])
     return 0
+
+
+def _warn_about_isolation() -> None:
+    """Say on the operator's terminal how candidates' code will be isolated."""
+    from .server.sandbox import SandboxUnavailable, isolation, require_isolation
+
+    try:
+        require_isolation()
+    except SandboxUnavailable as err:
+        raise SystemExit(str(err)) from err
+    found = isolation()
+    if found.level == "none":
+        print(
+            f"WARNING: candidates' code will run unisolated ({found.detail}); "
+            "install bubblewrap before running strangers' code",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _plans(items: list[str]) -> dict[str, int | None]:

@@ -360,18 +360,26 @@ def _client_checks(
 
 def _isolation_check() -> Check:
     """How a service on this machine isolates candidates' code."""
-    from .server.sandbox import isolation
+    from .server.sandbox import SandboxUnavailable, isolation, sandbox_setting
 
+    try:
+        wanted = sandbox_setting()
+    except SandboxUnavailable as err:
+        return Check("code isolation", "fail", str(err), "fix IPYINTERVIEW_SANDBOX")
     found = isolation()
     if found.level == "bubblewrap":
         return Check("code isolation", "ok", f"bubblewrap: {found.detail}")
     if found.level == "bubblewrap-userns":
         detail = f"bubblewrap: {found.detail}; processes capped by polling only"
         return Check("code isolation", "info", detail)
+    if wanted == "required":
+        detail = f"none: {found.detail}; IPYINTERVIEW_SANDBOX=required refuses runs"
+        return Check("code isolation", "fail", detail, "install bubblewrap")
     fix = (
-        "install bubblewrap (apt-get install bubblewrap) before running "
-        "strangers' code; set IPYINTERVIEW_SANDBOX=required to refuse without it"
+        "install bubblewrap (apt-get install bubblewrap) before running strangers' code"
     )
+    if wanted == "auto":
+        fix += "; set IPYINTERVIEW_SANDBOX=required to refuse runs without it"
     return Check("code isolation", "warn", f"none: {found.detail}", fix)
 
 

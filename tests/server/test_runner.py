@@ -211,7 +211,7 @@ def test_a_fork_bomb_is_stopped_and_leaves_no_process() -> None:
             "import json, sys\n"
             "def add(a, b):\n"
             "    spec = json.load(open(sys.argv[1]))\n"
-            "    return [t.get('expected') for t in spec['tests']][1]\n",
+            "    return spec['tests'][0].get('expected', 'no expected value')\n",
         ),
         (
             "javascript",
@@ -219,7 +219,7 @@ def test_a_fork_bomb_is_stopped_and_leaves_no_process() -> None:
             "const fs = process_.mainModule.require('fs');\n"
             "function add(a, b) {\n"
             "  const spec = JSON.parse(fs.readFileSync(process_.argv[2], 'utf8'));\n"
-            "  return spec.tests[1].expected;\n"
+            "  return spec.tests[0].expected ?? 'no expected value';\n"
             "}\n",
         ),
     ],
@@ -269,3 +269,90 @@ def test_without_bubblewrap_runs_still_work_under_the_limits(
     assert honest.results[0].status == "pass"
     assert "time limit" in looping.error
     assert "process limit" in forking.error
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("return 10 ** 5000", "cannot be compared"),
+        (
+            "x = []\nfor _ in range(5000): x = [x]\nreturn x",
+            "nested too deeply",
+        ),
+        ("return 'x' * 1_000_000", "too large to compare"),
+        (
+            "class Odd:\n    def __repr__(self): raise SystemExit\nreturn Odd()",
+            "cannot be compared",
+        ),
+        ("return list(range(5_000_000))", "too large to compare"),
+    ],
+    ids=["huge int", "deep nesting", "huge string", "repr exits", "huge list"],
+)
+def test_values_that_cannot_be_compared_get_an_error_that_says_why(
+    body: str, words: str
+) -> None:
+    run = run_add(body)
+
+    assert run.results[0].status == "error"
+    assert words in run.results[0].error
+
+
+def test_text_that_is_not_valid_unicode_comes_back_replaced() -> None:
+    run = run_add("return '\\ud800' + 'ok'")
+
+    assert run.results[0].got == "\ufffdok"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "import os\nos._exit(137)",
+        "import os\nos.kill(os.getpid(), 9)",
+    ],
+)
+def test_code_that_kills_itself_is_not_called_slow(body: str) -> None:
+    run = run_add(body)
+
+    assert "time limit" not in (run.error or "")
+    assert run.results[0].status == "error"
+    assert "SIGKILL" in run.error
+
+
+def test_javascript_running_out_of_heap_names_the_memory_limit() -> None:
+    code = (
+        "function add(a, b) {\n"
+        "  const kept = [];\n"
+        "  for (;;) kept.push(new Array(1e6).fill(1));\n"
+        "}\n"
+    )
+
+    run = run_tests(code, language="javascript", entry="add", tests=CASES[:1])
+
+    assert "memory limit" in run.error
+
+
+def test_javascript_that_empties_its_results_gets_an_error_not_a_timeout() -> None:
+    code = (
+        "const req = this.constructor.constructor('return process')()"
+        ".mainModule.require;\n"
+        "function add(a, b) {\n"
+        "  req('fs').writeFileSync(req('process').argv[3], '');\n"
+        "  req('process').exit(0);\n"
+        "}\n"
+    )
+
+    run = run_tests(code, language="javascript", entry="add", tests=CASES)
+
+    assert [r.status for r in run.results] == ["error", "error"]
+    assert "ended before this test reported" in run.results[0].error
+
+
+def test_an_unknown_sandbox_setting_refuses_to_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("IPYINTERVIEW_SANDBOX", "require")
+
+    run = run_add("return a + b")
+
+    assert run.results[0].status == "error"
+    assert "IPYINTERVIEW_SANDBOX is 'require'" in run.error

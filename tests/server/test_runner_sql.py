@@ -76,3 +76,31 @@ def test_python_runs_keep_working_without_sql_arguments() -> None:
         tests=[(TestCase(args=[4], expected=8), False)],
     )
     assert run.passed == 1
+
+
+def test_native_pointer_and_extension_functions_are_denied() -> None:
+    for query in ("SELECT fts3_tokenizer('simple')", "SELECT load_extension('x')"):
+        run = _sql(query, [_case(SEED, [["x"]])])
+
+        assert run.results[0].status == "error"
+        assert "not authorized" in run.results[0].error
+
+
+def test_the_expected_rows_never_reach_the_query() -> None:
+    # The spec holds seeds only; the service compares the rows.
+    run = _sql("SELECT name FROM pets", [_case(SEED, [["cat"], ["bird"]])])
+
+    assert run.results[0].status == "fail"
+    assert run.results[0].got == [["cat"], ["bird"], ["snake; long"]]
+
+
+def test_too_many_rows_is_an_error_that_says_so() -> None:
+    query = (
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n LIMIT 20000)"
+        " SELECT i FROM n"
+    )
+
+    run = _sql(query, [_case(SEED, [])])
+
+    assert run.results[0].status == "error"
+    assert "more than 10000 rows" in run.results[0].error

@@ -8,6 +8,7 @@ goes on serving (the next, honest run passes).
 
 from __future__ import annotations
 
+import json
 import os
 import textwrap
 import time
@@ -58,6 +59,19 @@ ATTACKS = [
     Attack("fork bomb", "python", "import os\nwhile True: os.fork()", "process limit"),
     Attack(
         "allocating 8 GB", "python", "return len(bytearray(8 * 2**30))", "memory limit"
+    ),
+    Attack(
+        "allocating in many processes at once",
+        "python",
+        """
+        import os, time
+        for _ in range(6):
+            if os.fork() == 0:
+                kept = b'\\x01' * (300 * 2**20)
+                time.sleep(60)
+        time.sleep(60)
+        """,
+        "memory limit",
     ),
     Attack(
         "writing a 1 GB file",
@@ -358,3 +372,88 @@ def test_an_interpreter_under_tmp_shows_through_the_private_tmp(
     )
 
     assert done.stdout.split() == ["pass", "None"], done.stderr
+
+
+def test_hidden_inputs_reach_neither_the_output_nor_the_visible_results(
+    room: Room,
+) -> None:
+    code = (
+        "import json\n"
+        "def pair_sum(nums, target):\n"
+        "    spec = json.load(open('/box/spec.json'))\n"
+        "    print('SPEC', spec)\n"
+        "    return [t['args'] for t in spec['tests']]\n"
+    )
+    hidden = read_interview("dsa-1")["problem"]["tests"]["hidden"]
+
+    response = room.post("run", {"language": "python", "code": code, "submit": True})
+
+    assert response.status_code == 200
+    shown = response.text
+    assert "SPEC" in shown  # the visible run's output is there
+    for case in hidden:
+        assert json.dumps(case["args"]) not in shown
+
+
+def test_a_burst_of_runs_queues_and_the_room_keeps_answering(
+    hardened: LocalService, room: Room
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ipyinterview.server.runner import CONCURRENT_RUNS
+
+    slow = "import time\ndef pair_sum(nums, target):\n    time.sleep(0.05)\n"
+    burst = 10 * CONCURRENT_RUNS
+
+    def submit(_: int) -> int:
+        return room.post("run", {"language": "python", "code": slow}).status_code
+
+    with ThreadPoolExecutor(burst) as pool:
+        runs = pool.map(submit, range(burst))
+        time.sleep(0.5)
+        waits = []
+        for _ in range(5):
+            started = time.monotonic()
+            assert room.get("state").status_code == 200
+            waits.append(time.monotonic() - started)
+        statuses = list(runs)
+
+    assert statuses == [200] * burst
+    assert max(waits) < 1.0, waits
+
+
+def test_the_package_and_catalogue_are_hidden_when_installed_where_code_can_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A wheel installed in the interpreter's tree: its catalogue stays out of reach."""
+    import ipyinterview
+    from ipyinterview.server.content import TestCase
+    from ipyinterview.server.runner import run_tests
+
+    if isolation().level == "none":
+        pytest.skip(f"no code isolation on this machine: {isolation().detail}")
+    package = Path(ipyinterview.__file__).resolve().parent
+    site = str(package.parent)
+    roots = sandbox._interpreter_roots()
+    monkeypatch.setattr(sandbox, "_interpreter_roots", lambda: [*roots, site])
+    catalogue = package / "server" / "catalogue" / "interviews" / "dsa-1.json"
+    assert catalogue.exists()
+    code = (
+        "import os\n"
+        "def probe():\n"
+        f"    readable = os.path.isdir({site!r})\n"
+        "    try:\n"
+        f"        open({str(catalogue)!r}).read()\n"
+        "        return [readable, 'read the catalogue']\n"
+        "    except OSError:\n"
+        "        return [readable, 'hidden']\n"
+    )
+
+    run = run_tests(
+        code,
+        language="python",
+        entry="probe",
+        tests=[(TestCase(args=[], expected=[True, "hidden"]), False)],
+    )
+
+    assert run.results[0].got == [True, "hidden"]

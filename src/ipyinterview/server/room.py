@@ -8,6 +8,7 @@ sends it in the X-Room-Token header of every call.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import html
@@ -18,6 +19,8 @@ from datetime import timezone
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 import sqlalchemy as sa
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -29,7 +32,7 @@ from .bodies import RequestBody
 from .content import InterviewContent
 from .db import sessions, utcnow
 from .errors import ApiError, error_responses
-from .runner import LANGUAGES, Limits, RunResult, run_tests
+from .runner import CONCURRENT_RUNS, LANGUAGES, RunResult, run_tests
 from .sessions import add_turns, session_document
 
 router = APIRouter(prefix="/embed/ai-interviewer", tags=["room"])
@@ -230,7 +233,7 @@ def room_state(
 
 
 def _run(
-    content: InterviewContent, body: RunIn, *, hidden: bool, limits: Limits
+    request: Request, content: InterviewContent, body: RunIn, *, hidden: bool
 ) -> RunResult:
     problem = content.problem
     if problem is None:
@@ -241,6 +244,7 @@ def _run(
     tests = [(t, False) for t in problem.tests.visible]
     if hidden:
         tests += [(t, True) for t in problem.tests.hidden]
+    settings = request.app.state.settings
     return run_tests(
         body.code,
         language=body.language,
@@ -248,8 +252,17 @@ def _run(
         tests=tests,
         setup=problem.setup,
         ordered=problem.ordered,
-        limits=limits,
+        limits=settings.run_limits,
+        private=settings.private_paths(),
     )
+
+
+def _run_limiter(request: Request) -> anyio.CapacityLimiter:
+    """Threads for code runs: runs waiting their turn hold no request thread."""
+    state = request.app.state
+    if getattr(state, "run_limiter", None) is None:
+        state.run_limiter = anyio.CapacityLimiter(CONCURRENT_RUNS)
+    return state.run_limiter
 
 
 @router.post("/{session_id}/run", responses=error_responses(400, 401, 404, 409))
@@ -258,12 +271,11 @@ async def room_run(
 ) -> Any:
     """Run the code against the visible tests (and the hidden ones on submit)."""
     row = authorized_session(request, session_id, x_room_token)
-    run = await run_in_threadpool(
-        _run,
-        _content(request, row),
-        body,
-        hidden=body.submit,
-        limits=request.app.state.settings.run_limits,
+    run = await anyio.to_thread.run_sync(
+        functools.partial(
+            _run, request, _content(request, row), body, hidden=body.submit
+        ),
+        limiter=_run_limiter(request),
     )
     row = await run_in_threadpool(
         update_session,
@@ -337,10 +349,10 @@ def room_finish(
     final = None
     if content.problem is not None and code:
         final = _run(
+            request,
             content,
             RunIn(language=code["language"], code=code["source"]),
             hidden=True,
-            limits=request.app.state.settings.run_limits,
         )
 
     scores = _llm_scores(request, row, content)

@@ -12,21 +12,27 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import os
 import resource
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from .content import TestCase
-from .sandbox import Jail, SandboxUnavailable
+from .sandbox import Jail, SandboxUnavailable, python_executable
+from .verdicts import (
+    Comparison,
+    clean,
+    exit_signal,
+    explain,
+    judge,
+    termination_reason,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -95,14 +101,18 @@ class RunResult:
         return data
 
 
-def _program(language: str, spec: str, results: str, harness: str) -> list[str]:
+def _program(
+    language: str, limits: Limits, spec: str, results: str, harness: str
+) -> list[str]:
     if language in ("python", "sql"):
         script = "harness.py" if language == "python" else "harness_sql.py"
-        return [sys.executable, "-I", f"{harness}/{script}", spec, results]
+        return [python_executable(), "-I", f"{harness}/{script}", spec, results]
     node = shutil.which("node")
     if node is None:
         raise RuntimeError("JavaScript needs Node.js on the service's machine (node)")
-    return [node, "--max-old-space-size=256", f"{harness}/harness.js", spec, results]
+    # Half the memory for V8's heap: buffers and the runtime live outside it.
+    heap = f"--max-old-space-size={max(limits.memory_bytes // 2 >> 20, 32)}"
+    return [node, heap, f"{harness}/harness.js", spec, results]
 
 
 #: Threads Node.js starts for itself (V8 and libuv), allowed beyond the process
@@ -134,7 +144,11 @@ POLL_SECONDS = 0.05
 
 
 def _watch(proc: subprocess.Popen[bytes], limits: Limits, jail: Jail) -> str | None:
-    """Wait for the run; return "time" or "processes" if a limit stopped it."""
+    """Wait for the run; return the limit that stopped it, if one did.
+
+    Returns "time", "processes" or "memory" (the run's processes together:
+    each process alone is capped by an rlimit, but not their sum).
+    """
     deadline = time.monotonic() + limits.wall_seconds
     while True:
         try:
@@ -144,8 +158,25 @@ def _watch(proc: subprocess.Popen[bytes], limits: Limits, jail: Jail) -> str | N
             pass
         if time.monotonic() >= deadline:
             return "time"
-        if len(jail.processes(proc)) >= limits.processes:
+        pids = jail.processes(proc)
+        if len(pids) >= limits.processes:
             return "processes"
+        if len(pids) > 1 and _resident_bytes(pids) > limits.memory_bytes:
+            return "memory"
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _resident_bytes(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as statm:
+                total += int(statm.read().split()[1]) * _PAGE
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
 
 
 def _read_results(path: Path) -> tuple[dict[int, dict[str, Any]], str | None]:
@@ -156,8 +187,11 @@ def _read_results(path: Path) -> tuple[dict[int, dict[str, Any]], str | None]:
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         try:
             record = json.loads(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             continue
+        if not isinstance(record, dict):
+            continue
+        record = clean(record)
         if "fatal" in record:
             fatal = str(record["fatal"])
         elif isinstance(record.get("index"), int):
@@ -176,65 +210,59 @@ def _read_output(path: Path, cap: int) -> tuple[str, bool]:
     return text, flooded
 
 
-def run_tests(
+#: Runs at once in this process; more wait their turn. Each run may use its
+#: limits' memory and processes, so this bounds what all runs use together.
+CONCURRENT_RUNS = max(2, os.cpu_count() or 2)
+_slots = threading.BoundedSemaphore(CONCURRENT_RUNS)
+
+
+@dataclass
+class _Outcome:
+    """One child process's run over some of the tests."""
+
+    records: dict[int, dict[str, Any]]
+    fatal: str | None
+    output: str
+    reason: str | None  # the limit or signal that ended it, in words
+    timed_out: bool
+
+
+def _run_once(
     code: str,
-    *,
     language: str,
     entry: str,
-    tests: list[tuple[TestCase, bool]],
-    limits: Limits | None = None,
-    setup: str | None = None,
-    ordered: bool = False,
-) -> RunResult:
-    """Run ``code`` against ``tests`` (each a case and whether it is hidden).
-
-    Args:
-        code: the candidate's source.
-        language: one of ``LANGUAGES``.
-        entry: the function to call (a label only for SQL).
-        tests: each case and whether it is hidden.
-        limits: resource limits for the whole run.
-        setup: for SQL, the statements that create the tables before each test.
-        ordered: for SQL, compare rows in order (the problem asks for ORDER BY).
+    cases: list[TestCase],
+    limits: Limits,
+    setup: str | None,
+    private: tuple[Path, ...],
+) -> _Outcome:
+    """Run the code once over ``cases`` in a sandbox of its own.
 
     Raises:
-        ValueError: the language is not one this runner supports.
+        SandboxUnavailable: isolation is required and missing.
     """
-    if language not in LANGUAGES:
-        raise ValueError(
-            f"language must be one of {', '.join(LANGUAGES)}, not {language!r}"
-        )
-    limits = limits or Limits()
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="ipyinterview-run-") as scratch:
+    with _slots, tempfile.TemporaryDirectory(prefix="ipyinterview-run-") as scratch:
         folder = Path(scratch)
-        try:
-            jail = Jail(folder, HARNESS, limits.scratch_bytes)
-        except SandboxUnavailable as err:
-            return _refused(language, tests, str(err))
-        (folder / "spec.json").write_text(
-            json.dumps(
-                {
-                    "code": code,
-                    "entry": entry,
-                    "tests": [_visible_to_code(t, language) for t, _ in tests],
-                    "setup": setup or "",
-                    "ordered": ordered,
-                }
-            ),
-            encoding="utf-8",
-        )
-        command, fds = jail.command(_program(language, *jail.paths()))
-        home = "/box" if jail.isolated else scratch
+        jail = Jail(folder, HARNESS, limits.scratch_bytes, private)
+        spec = {
+            "code": code,
+            "entry": entry,
+            # Arguments only: the expected values stay in the service.
+            "tests": [case.model_dump(exclude={"expected"}) for case in cases],
+            "setup": setup or "",
+        }
+        (folder / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+        command, fds = jail.command(_program(language, limits, *jail.paths()))
         env = {
             "PATH": "/usr/bin:/bin",
             "LANG": "C.UTF-8",
-            "HOME": home,
+            "HOME": "/box" if jail.isolated else scratch,
             "TMPDIR": "/tmp",
             "PYTHONIOENCODING": "utf-8",
             "PYTHONDONTWRITEBYTECODE": "1",
         }
         output = folder / "out.txt"
+        started = time.monotonic()
         with output.open("wb") as out:
             proc = subprocess.Popen(
                 command,
@@ -251,27 +279,82 @@ def run_tests(
             stopped = _watch(proc, limits, jail)
             # Children the code started may still run; none may outlive the run.
             jail.kill(proc)
-
+        seconds = time.monotonic() - started
         records, fatal = _read_results(folder / "results.jsonl")
         text, flooded = _read_output(output, limits.output_bytes)
-    run = RunResult(
-        language=language, output=text, seconds=time.perf_counter() - started
+    code_ = exit_signal(proc.returncode, isolated=jail.isolated)
+    reason = termination_reason(
+        code_, stopped, flooded=flooded, limits=limits, seconds=seconds, output=text
     )
-    status = _exit_signal(proc.returncode, isolated=jail.isolated)
-    run.error = fatal or _termination_reason(status, stopped, flooded, limits)
     for record in records.values():
         if record.get("error"):
-            record["error"], limit = _explain(str(record["error"]), limits, run.error)
-            run.error = run.error or limit
-    for index, (case, hidden) in enumerate(tests):
-        record = records.get(index)
-        if record is None:
-            status_: Status = "error" if fatal else "timeout"
-            record = {"status": status_, "error": fatal or run.error}
-        else:
-            record = _judge(record, case, language)
-        run.results.append(
-            TestResult(
+            record["error"], limit = explain(str(record["error"]), limits, reason)
+            reason = reason or limit
+    timed_out = reason is not None and reason.startswith("time limit")
+    return _Outcome(records, fatal, text, reason, timed_out)
+
+
+def run_tests(
+    code: str,
+    *,
+    language: str,
+    entry: str,
+    tests: list[tuple[TestCase, bool]],
+    limits: Limits | None = None,
+    setup: str | None = None,
+    ordered: bool = False,
+    private: tuple[Path, ...] = (),
+) -> RunResult:
+    """Run ``code`` against ``tests`` (each a case and whether it is hidden).
+
+    Visible and hidden tests run in separate sandboxes, and what the hidden
+    run printed or failed with is not returned: code cannot copy hidden
+    inputs into the visible results or the output.
+
+    Args:
+        code: the candidate's source.
+        language: one of ``LANGUAGES``.
+        entry: the function to call (a label only for SQL).
+        tests: each case and whether it is hidden.
+        limits: resource limits for each sandboxed run.
+        setup: for SQL, the statements that create the tables before each test.
+        ordered: for SQL, compare rows in order (the problem asks for ORDER BY).
+        private: folders the code must not read even if they lie inside the
+            sandbox's read-only view (a catalogue, a database's folder).
+
+    Raises:
+        ValueError: the language is not one this runner supports.
+    """
+    if language not in LANGUAGES:
+        raise ValueError(
+            f"language must be one of {', '.join(LANGUAGES)}, not {language!r}"
+        )
+    limits = limits or Limits()
+    compare = Comparison(language, ordered)
+    started = time.perf_counter()
+    run = RunResult(language=language)
+    groups = [
+        [(i, case) for i, (case, hidden) in enumerate(tests) if hidden == group]
+        for group in (False, True)
+    ]
+    results: dict[int, TestResult] = {}
+    for hidden, group in zip((False, True), groups, strict=True):
+        if not group and (hidden or groups[1]):
+            continue
+        cases = [case for _, case in group]
+        try:
+            outcome = _run_once(code, language, entry, cases, limits, setup, private)
+        except SandboxUnavailable as err:
+            return _refused(language, tests, str(err))
+        if not hidden:
+            run.output = outcome.output
+            run.error = outcome.fatal or outcome.reason
+        elif run.error is None:
+            # Only the limit: the hidden run's messages could quote its inputs.
+            run.error = outcome.reason
+        for local, (index, case) in enumerate(group):
+            record = _verdict(outcome, outcome.records.get(local), case, compare)
+            results[index] = TestResult(
                 index=index,
                 hidden=hidden,
                 status=record["status"],
@@ -281,58 +364,29 @@ def run_tests(
                 error=record.get("error"),
                 ms=record.get("ms"),
             )
-        )
+    run.results = [results[i] for i in sorted(results)]
+    run.seconds = time.perf_counter() - started
     logger.debug("ran %d tests in %.3fs (%s)", len(tests), run.seconds, language)
     return run
 
 
-def _judge(record: dict[str, Any], case: TestCase, language: str) -> dict[str, Any]:
-    """Turn a child's record into a verdict the child could not have forged."""
-    status = record.get("status")
-    if status == "returned":
-        return {
-            **record,
-            "status": "pass" if same(record.get("got"), case.expected) else "fail",
-        }
-    if status == "error" or (language == "sql" and status in ("pass", "fail")):
-        return record
-    # Only the harness writes "returned"/"error"; anything else came from the code.
-    return {"status": "error", "error": "the code wrote over the run's results"}
-
-
-def _visible_to_code(case: TestCase, language: str) -> dict[str, Any]:
-    """Return what the child process may see of a test.
-
-    Python and JavaScript get the arguments only: the service compares the
-    returned value, so reading the spec file cannot reveal hidden answers.
-    SQL runs inside SQLite, which cannot read files, and compares rows itself.
-    """
-    if language == "sql":
-        return case.model_dump()
-    return case.model_dump(exclude={"expected"})
-
-
-def same(got: Any, expected: Any) -> bool:
-    """Return whether a returned value (as JSON data) equals the expected one.
-
-    Numbers compare with a small tolerance when either is a float; lists
-    and dicts compare element by element; booleans never equal numbers.
-    """
-    if isinstance(expected, float) or isinstance(got, float):
-        if isinstance(got, (int, float)) and isinstance(expected, (int, float)):
-            if isinstance(got, bool) or isinstance(expected, bool):
-                return False
-            return math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-6)
-        return False
-    if isinstance(expected, list) and isinstance(got, list):
-        return len(got) == len(expected) and all(map(same, got, expected))
-    if isinstance(expected, dict) and isinstance(got, dict):
-        return got.keys() == expected.keys() and all(
-            same(got[k], expected[k]) for k in expected
-        )
-    if isinstance(got, bool) != isinstance(expected, bool):
-        return False
-    return bool(got == expected)
+def _verdict(
+    outcome: _Outcome,
+    record: dict[str, Any] | None,
+    case: TestCase,
+    compare: Comparison,
+) -> dict[str, Any]:
+    if record is not None:
+        return judge(record, case, compare)
+    if outcome.timed_out:
+        return {"status": "timeout", "error": outcome.reason}
+    why = outcome.fatal or outcome.reason
+    return {
+        "status": "error",
+        "error": why
+        or "the run ended before this test reported: did the code exit, or "
+        "change the files of the run?",
+    }
 
 
 def _refused(language: str, tests: list[tuple[TestCase, bool]], why: str) -> RunResult:
@@ -342,80 +396,3 @@ def _refused(language: str, tests: list[tuple[TestCase, bool]], why: str) -> Run
         for i, (case, hidden) in enumerate(tests)
     ]
     return run
-
-
-def _exit_signal(code: int | None, *, isolated: bool) -> int | None:
-    """Return the exit status with signals negative, as Popen reports them.
-
-    Bubblewrap reports a command killed by signal N as exit status 128 + N.
-    """
-    if isolated and code is not None and 128 < code < 128 + 65:
-        return -(code - 128)
-    return code
-
-
-#: Errors the code meets at a limit, and what to tell the candidate instead.
-_LIMIT_ERRORS = {
-    "MemoryError": "memory limit exceeded ({memory}): use less memory",
-    "Array buffer allocation failed": "memory limit exceeded ({memory}): "
-    "use less memory",
-    "File too large": "file size limit exceeded ({files}): write less",
-    "No space left on device": "disk space limit exceeded ({scratch}): write less",
-    "Resource temporarily unavailable": "process limit reached "
-    "({processes} processes): solve it without starting processes",
-    "Network is unreachable": "the code has no network: solve it offline",
-}
-
-
-def _size(count: int) -> str:
-    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
-        if count >= scale and count % scale == 0:
-            return f"{count // scale} {unit}"
-    return f"{count} bytes"
-
-
-def _explain(
-    error: str, limits: Limits, run_error: str | None
-) -> tuple[str, str | None]:
-    """Name the limit an error came from, keeping the candidate's trace.
-
-    Returns the error to show and, if a limit caused it, that limit in words.
-    """
-    if run_error and run_error.startswith("output limit") and "File too large" in error:
-        return run_error, None
-    for found, words in _LIMIT_ERRORS.items():
-        if found in error:
-            reason = words.format(
-                memory=_size(limits.memory_bytes),
-                files=_size(max(limits.file_bytes, limits.output_bytes)),
-                scratch=_size(limits.scratch_bytes),
-                processes=limits.processes,
-            )
-            return f"{reason}\n\n{error}", reason
-    return error, None
-
-
-def _termination_reason(
-    code: int | None, stopped: str | None, flooded: bool, limits: Limits
-) -> str | None:
-    if flooded:
-        return f"output limit exceeded ({_size(limits.output_bytes)}): print less"
-    if stopped == "processes":
-        return (
-            f"process limit reached ({limits.processes} processes): "
-            "solve it without starting processes"
-        )
-    if stopped == "time":
-        return f"time limit exceeded ({limits.wall_seconds:g} s wall clock)"
-    if code == -signal.SIGXCPU or code == -signal.SIGKILL:
-        return f"time limit exceeded ({limits.cpu_seconds} s of CPU)"
-    if code == -signal.SIGSEGV:
-        return (
-            "the program crashed (segmentation fault): usually recursion too deep "
-            "for the stack; use a loop or less recursion"
-        )
-    if code is not None and code < 0:
-        return f"the program was stopped by signal {signal.Signals(-code).name}"
-    if code not in (0, None):
-        return f"the program stopped with exit status {code}"
-    return None

@@ -21,7 +21,8 @@ The level is chosen once per process, from what the machine allows:
     Install bubblewrap (``apt-get install bubblewrap``) for real isolation.
 
 ``IPYINTERVIEW_SANDBOX=required`` makes a run fail with a clear error rather
-than run without bubblewrap; ``IPYINTERVIEW_SANDBOX=off`` skips it.
+than run without bubblewrap; ``IPYINTERVIEW_SANDBOX=off`` skips it; any other
+value is refused, so that a typo cannot run code unisolated.
 """
 
 from __future__ import annotations
@@ -82,13 +83,19 @@ def _system_mounts() -> list[str]:
     return args
 
 
+def python_executable() -> str:
+    """Return the interpreter that runs Python code: the base one, not a venv's.
+
+    The harness needs only the standard library, so the sandbox needs only
+    the base installation, not the virtual environment and its packages.
+    """
+    base = getattr(sys, "_base_executable", None) or sys.executable
+    return str(Path(base).resolve())
+
+
 def _interpreter_roots() -> list[str]:
     """Folders outside /usr that the interpreters need, read-only."""
-    roots = {
-        sys.prefix,
-        sys.base_prefix,
-        str(Path(sys.executable).resolve().parents[1]),
-    }
+    roots = {sys.base_prefix, str(Path(python_executable()).parents[1])}
     node = shutil.which("node")
     if node:
         roots.add(str(Path(node).resolve().parents[1]))
@@ -99,6 +106,31 @@ def _interpreter_roots() -> list[str]:
         if not any(root == k or root.startswith(k + "/") for k in kept):
             kept.append(root)
     return kept
+
+
+def _private_paths(extra: tuple[Path, ...]) -> list[str]:
+    """Folders to hide when they lie inside what the sandbox can read.
+
+    This package (its catalogue holds the expected answers and reference
+    solutions: a system-wide install puts it under /usr), ipyinterview's home
+    (keys, the embedded service's database), and what the caller adds.
+    """
+    from .._paths import home
+
+    readable = ["/usr", *_interpreter_roots()]
+    candidates = [Path(__file__).resolve().parents[1], *extra]
+    with contextlib.suppress(OSError):
+        candidates.append(home().resolve())
+    needed = [*_interpreter_roots(), python_executable(), shutil.which("node") or ""]
+    hidden = []
+    for path in candidates:
+        text = str(path.resolve())
+        inside = any(text == r or text.startswith(r + "/") for r in readable)
+        # Never hide what runs the code (a database kept beside the interpreter).
+        holds_interpreter = any(n == text or n.startswith(text + "/") for n in needed)
+        if inside and not holds_interpreter:
+            hidden.append(text)
+    return hidden
 
 
 def _namespace_args(level: Level) -> list[str]:
@@ -119,7 +151,14 @@ def _bwrap_prefix(level: Level, scratch_bytes: int) -> list[str]:
         args += ["--size", str(scratch_bytes), "--perms", "1777", "--tmpfs", folder]
     # After the private /tmp: an interpreter may live under /tmp (a virtual
     # environment in a clone there), and must show through it.
+    made: set[str] = set()
     for root in _interpreter_roots():
+        # Folders bubblewrap makes on the way are private (0700): make them
+        # passable, or the sandbox's user could not reach the interpreter.
+        for parent in reversed(Path(root).parents[:-1]):
+            if str(parent) not in made and str(parent) != "/tmp":
+                made.add(str(parent))
+                args += ["--perms", "0755", "--dir", str(parent)]
         args += ["--ro-bind", root, root]
     args += ["--proc", "/proc", "--dev", "/dev"]
     return args
@@ -138,16 +177,34 @@ def _drop_to(uid: int) -> list[str]:
     ]
 
 
+#: What IPYINTERVIEW_SANDBOX may say.
+SANDBOX_CHOICES = ("auto", "required", "off")
+
+
+def sandbox_setting() -> str:
+    """Return IPYINTERVIEW_SANDBOX (``auto`` when unset).
+
+    Raises:
+        SandboxUnavailable: the variable holds something else (a typo must not
+            silently run code without isolation).
+    """
+    wanted = os.environ.get("IPYINTERVIEW_SANDBOX", "auto").strip().lower() or "auto"
+    if wanted not in SANDBOX_CHOICES:
+        raise SandboxUnavailable(
+            f"IPYINTERVIEW_SANDBOX is {wanted!r}; set it to one of "
+            f"{', '.join(SANDBOX_CHOICES)} (or unset it for auto)"
+        )
+    return wanted
+
+
 @functools.cache
 def isolation() -> Isolation:
     """Return the isolation level available here (probed once per process)."""
-    wanted = os.environ.get("IPYINTERVIEW_SANDBOX", "auto").lower()
-    if wanted == "off":
+    if sandbox_setting() == "off":
         return Isolation("none", "switched off by IPYINTERVIEW_SANDBOX=off")
     if shutil.which("bwrap") is None:
-        return Isolation(
-            "none", "bubblewrap is not installed (apt-get install bubblewrap)"
-        )
+        why = "bubblewrap is not installed (apt-get install bubblewrap)"
+        return Isolation("none", why)
     level: Level = "bubblewrap" if os.geteuid() == 0 else "bubblewrap-userns"
     command = _bwrap_prefix(level, 1 << 20)
     if level == "bubblewrap":
@@ -168,10 +225,10 @@ def require_isolation() -> Isolation:
 
     Raises:
         SandboxUnavailable: IPYINTERVIEW_SANDBOX=required and bubblewrap
-            cannot run here.
+            cannot run here, or IPYINTERVIEW_SANDBOX holds an unknown value.
     """
+    wanted = sandbox_setting()
     found = isolation()
-    wanted = os.environ.get("IPYINTERVIEW_SANDBOX", "auto").lower()
     if wanted == "required" and found.level == "none":
         raise SandboxUnavailable(
             f"this service requires isolated code runs, but {found.detail}; "
@@ -188,10 +245,19 @@ class Jail:
             the sandbox) and ``results.jsonl`` (writable), both under ``/box``.
         harness: the host folder of the harness scripts (``/harness``).
         scratch_bytes: the size of the sandbox's ``/tmp`` and ``/box`` each.
+        private: more folders to hide if the sandbox could read them (a
+            custom catalogue, the database's folder).
     """
 
-    def __init__(self, scratch: Path, harness: Path, scratch_bytes: int) -> None:
+    def __init__(
+        self,
+        scratch: Path,
+        harness: Path,
+        scratch_bytes: int,
+        private: tuple[Path, ...] = (),
+    ) -> None:
         self.level = require_isolation().level
+        self.private = private
         self.scratch = scratch
         self.harness = harness
         self.scratch_bytes = scratch_bytes
@@ -228,6 +294,8 @@ class Jail:
         read, write = os.pipe()
         self._info_read = read
         args = [*_bwrap_prefix(self.level, self.scratch_bytes), "--info-fd", str(write)]
+        for folder in _private_paths(self.private):
+            args += ["--size", "4096", "--perms", "0000", "--tmpfs", folder]
         args += ["--ro-bind", str(self.scratch / "spec.json"), f"{BOX}/spec.json"]
         args += ["--bind", str(results), f"{BOX}/results.jsonl"]
         args += ["--ro-bind", str(self.harness), HARNESS_MOUNT, "--chdir", BOX]

@@ -64,3 +64,16 @@ class Settings:
     latency_ms: int = 0
     transcriber: str | None = None
     run_limits: Limits = field(default_factory=Limits)
+
+    def private_paths(self) -> tuple[Path, ...]:
+        """Folders candidates' code must never read: the catalogue, the database's."""
+        from sqlalchemy.engine import make_url
+
+        paths = [Path(self.catalogue_dir)]
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (
+            None,
+            ":memory:",
+        ):
+            paths.append(Path(url.database).resolve().parent)
+        return tuple(paths)

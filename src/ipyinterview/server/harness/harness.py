@@ -24,12 +24,28 @@ def trace(err):
     return "".join(traceback.format_exception(type(err), err, tb))
 
 
-def plain(value):
+#: The longest returned value reported (as JSON text); longer is an error.
+MAX_VALUE_CHARS = 64 * 1024
+
+
+def encode(value):
+    """Return (the value as JSON text, None), or (None, why it cannot be)."""
     try:
-        json.dumps(value)
-        return value
-    except (TypeError, ValueError):
-        return repr(value)
+        text = json.dumps(value)
+    except RecursionError:
+        return None, "the returned value is nested too deeply to compare"
+    except (TypeError, ValueError) as err:
+        # Not JSON data (a set, an object...): its repr is shown, and fails.
+        try:
+            text = json.dumps(repr(value)[:MAX_VALUE_CHARS])
+        except BaseException:
+            return None, f"the returned value cannot be compared: {err}"
+    if len(text) > MAX_VALUE_CHARS:
+        return None, (
+            f"the returned value is too large to compare ({len(text)} characters "
+            f"as JSON; at most {MAX_VALUE_CHARS})"
+        )
+    return text, None
 
 
 def main():
@@ -37,10 +53,13 @@ def main():
     with open(spec_path, encoding="utf-8") as f:
         spec = json.load(f)
 
-    def emit(record):
+    def emit(record, got=None):
         # One write per line, appended at once: a killed run leaves whole lines.
+        line = json.dumps(record)
+        if got is not None:
+            line = line[:-1] + ', "got": ' + got + "}"
         with open(results_path, "a", encoding="utf-8") as out:
-            out.write(json.dumps(record) + "\n")
+            out.write(line + "\n")
 
     namespace = {"__name__": "solution"}
     try:
@@ -61,29 +80,20 @@ def main():
             got = func(*copy.deepcopy(case["args"]))
             if os.getpid() != harness_pid:
                 os._exit(0)  # a process the code forked: only the harness reports
-        except RecursionError:
-            emit(
-                {
-                    "index": index,
-                    "status": "error",
-                    "error": "RecursionError: maximum recursion depth exceeded",
-                }
-            )
-            continue
+            ms = round((time.perf_counter() - start) * 1000, 3)
+            text, why = encode(got)
         except BaseException as err:
             if os.getpid() != harness_pid:
                 os._exit(1)
-            emit({"index": index, "status": "error", "error": trace(err)})
-            continue
-        ms = (time.perf_counter() - start) * 1000
-        emit(
-            {
-                "index": index,
-                "status": "returned",
-                "got": plain(got),
-                "ms": round(ms, 3),
-            }
-        )
+            if isinstance(err, RecursionError):
+                why = "RecursionError: maximum recursion depth exceeded"
+            else:
+                why = trace(err)
+            text = None
+        if text is None:
+            emit({"index": index, "status": "error", "error": why})
+        else:
+            emit({"index": index, "status": "returned", "ms": ms}, got=text)
         sys.stdout.flush()
 
 

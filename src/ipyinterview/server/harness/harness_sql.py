@@ -2,11 +2,12 @@
 
 Usage: python -I harness_sql.py SPEC.json RESULTS.jsonl
 
-SPEC holds the query, the problem's setup SQL, whether row order matters and
-the tests. Each test gets a fresh in-memory SQLite database: the setup creates
-the tables, the test's one argument seeds them, then the candidate's SQL runs
-and the rows of its last statement are compared with the expected rows. One
-JSON line per test is appended to RESULTS as soon as the test ends.
+SPEC holds the query, the problem's setup SQL and each test's seed (never the
+expected rows: the service compares). Each test gets a fresh in-memory SQLite
+database: the setup creates the tables, the test's one argument seeds them,
+then the candidate's SQL runs and the rows of its last statement are
+reported. One JSON line per test is appended to RESULTS as soon as the test
+ends.
 """
 
 import json
@@ -14,8 +15,12 @@ import sqlite3
 import sys
 import time
 
-#: Rows shown back to the candidate at the most.
-SHOWN_ROWS = 50
+#: Rows reported at the most; a query returning more is an error.
+MAX_ROWS = 10_000
+
+#: SQL functions the candidate may not call: they reach native pointers or
+#: load code.
+DENIED_FUNCTIONS = {"fts3_tokenizer", "load_extension"}
 
 
 def statements(script):
@@ -32,9 +37,13 @@ def statements(script):
     return found
 
 
-def no_attach(action, *_):
+def guard(action, arg1, arg2, *_):
     # The database lives in memory; the candidate may not open files.
-    return sqlite3.SQLITE_DENY if action == sqlite3.SQLITE_ATTACH else sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_ATTACH:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_FUNCTION and str(arg2).lower() in DENIED_FUNCTIONS:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
 
 
 def normal(value):
@@ -45,40 +54,24 @@ def normal(value):
     return value
 
 
-def sort_key(row):
-    # None first, then numbers, then text: rows of mixed types still sort.
-    return [
-        (0, 0, "")
-        if v is None
-        else (1, v, "")
-        if isinstance(v, (int, float))
-        else (2, 0, str(v))
-        for v in row
-    ]
-
-
-def same_rows(got, expected, ordered):
-    got = [[normal(v) for v in row] for row in got]
-    expected = [[normal(v) for v in row] for row in expected]
-    if not ordered:
-        got, expected = sorted(got, key=sort_key), sorted(expected, key=sort_key)
-    return got == expected
-
-
 def run_case(setup, seed, code):
     db = sqlite3.connect(":memory:")
     try:
         db.executescript(setup)
         db.executescript(seed)
-        db.set_authorizer(no_attach)
+        db.set_authorizer(guard)
         rows = None
         for statement in statements(code):
             cursor = db.execute(statement)
             if cursor.description is not None:
-                rows = [list(row) for row in cursor.fetchall()]
+                rows = cursor.fetchmany(MAX_ROWS + 1)
         return rows
     finally:
         db.close()
+
+
+#: The longest result reported (as JSON text); longer is an error.
+MAX_VALUE_CHARS = 256 * 1024
 
 
 def run_all(spec, emit):
@@ -86,22 +79,30 @@ def run_all(spec, emit):
         emit({"fatal": "write a SELECT query that returns the rows asked for"})
         return
     for index, case in enumerate(spec["tests"]):
-        start = time.perf_counter()
         try:
-            rows = run_case(spec["setup"], case["args"][0], spec["code"])
-        except sqlite3.Error as err:
-            emit({"index": index, "status": "error", "error": f"SQL error: {err}"})
-            continue
-        ms = round((time.perf_counter() - start) * 1000, 3)
-        if rows is None:
-            error = "the last statement returned no rows: end with a SELECT"
-            emit({"index": index, "status": "error", "error": error})
-            continue
-        status = (
-            "pass" if same_rows(rows, case["expected"], spec["ordered"]) else "fail"
-        )
-        got = [[normal(v) for v in row] for row in rows[:SHOWN_ROWS]]
-        emit({"index": index, "status": status, "got": got, "ms": ms})
+            emit({"index": index, **run_test(spec, case)})
+        except MemoryError:
+            emit({"index": index, "status": "error", "error": "MemoryError"})
+
+
+def run_test(spec, case):
+    start = time.perf_counter()
+    try:
+        rows = run_case(spec["setup"], case["args"][0], spec["code"])
+    except sqlite3.Error as err:
+        return {"status": "error", "error": f"SQL error: {err}"}
+    ms = round((time.perf_counter() - start) * 1000, 3)
+    if rows is None:
+        error = "the last statement returned no rows: end with a SELECT"
+        return {"status": "error", "error": error}
+    if len(rows) > MAX_ROWS:
+        error = f"the query returned more than {MAX_ROWS} rows: return fewer"
+        return {"status": "error", "error": error}
+    got = [[normal(v) for v in row] for row in rows]
+    if len(json.dumps(got)) > MAX_VALUE_CHARS:
+        error = f"the rows are too large to compare (over {MAX_VALUE_CHARS} characters)"
+        return {"status": "error", "error": error}
+    return {"status": "returned", "got": got, "ms": ms}
 
 
 def main():
