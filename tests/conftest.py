@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -93,6 +94,17 @@ def _private_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     patcher.delenv("IPYINTERVIEW_BASE_URL", raising=False)
     yield
     patcher.undo()
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """Run the test under umask 022, the usual one, which makes files 0644.
+
+    A test of file permissions passes trivially under a stricter umask.
+    """
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
 
 
 @pytest.fixture(scope="session")

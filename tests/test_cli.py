@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from ipyinterview.server.process import ServiceProcess
 
@@ -131,3 +132,37 @@ def test_serve_warns_when_code_would_run_unisolated(tmp_path: Path) -> None:
         )
 
     assert "WARNING: candidates' code will run unisolated" in done.stderr
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.mark.usefixtures("usual_umask")
+def test_serve_creates_a_private_database(tmp_path: Path) -> None:
+    db = tmp_path / "new" / "s.db"
+    with ServiceProcess(db) as service:
+        synced = httpx.post(
+            f"{service.base_url}/v1/users",
+            headers={"X-API-Key": service.api_key},
+            json={"name": "Ada", "email": "ada@example.com"},
+        )
+        wal = [mode(db.with_name(f"s.db-{end}")) for end in ("wal", "shm")]
+
+    assert synced.status_code == 200
+    assert mode(db) == 0o600
+    assert wal == [0o600, 0o600]
+    assert mode(db.parent) == 0o700, "the folder made for it is private too"
+
+
+@pytest.mark.usefixtures("usual_umask")
+def test_keys_create_makes_a_private_home_and_database(tmp_path: Path) -> None:
+    home = tmp_path / "home" / ".ipyinterview"
+    env = {**os.environ, "IPYINTERVIEW_HOME": str(home)}
+    command = [sys.executable, "-m", "ipyinterview", "keys", "create"]
+
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+
+    assert done.returncode == 0, done.stderr
+    assert mode(home) == 0o700
+    assert mode(home / "service.db") == 0o600

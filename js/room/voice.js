@@ -123,8 +123,9 @@ export class VoiceAnswers {
       this.button.classList.remove("recording");
       const audio = await recorder.stop();
       await this.room.guard("Transcribing your answer…", async () => {
-        const { text } = await this.room.api.transcribe(audio);
-        this.addToAnswer(text, "No words were heard; try again closer to the microphone, or type.");
+        // The service says why nothing was heard (silence) in a note of its own.
+        const { text, note } = await this.room.api.transcribe(audio);
+        this.addToAnswer(text ?? "", note ?? "No words were heard; try again closer to the microphone, or type.");
       });
       return;
     }

@@ -21,7 +21,8 @@ def _database(args: argparse.Namespace) -> tuple[str, Path]:
         return args.database_url, home() / "service-api-key"
     db = Path(args.db) if args.db else home() / "service.db"
     try:
-        db.parent.mkdir(parents=True, exist_ok=True)
+        # A folder made for the database is private, as the database is.
+        db.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as err:
         raise SystemExit(
             f"cannot create the folder of --db {db}: {err.strerror}"

@@ -15,8 +15,10 @@ ENV_HOME = "IPYINTERVIEW_HOME"
 def home() -> Path:
     """Return ipyinterview's folder, creating it if needed.
 
-    ``IPYINTERVIEW_HOME`` sets it; the default is ``~/.ipyinterview``.
+    ``IPYINTERVIEW_HOME`` sets it; the default is ``~/.ipyinterview``. A
+    folder created here is its owner's only (0700): it keeps the service's
+    database (user tokens) and API key.
     """
     folder = Path(os.environ.get(ENV_HOME, "~/.ipyinterview")).expanduser()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder

@@ -43,6 +43,9 @@ AUDIO_BODY_BYTES = 4 * 1024 * 1024
 class ServiceHeaders:
     """ASGI middleware: refuse oversized bodies, add the framing policy, delay.
 
+    A body over the limit is refused with 413 before it is read: at once when
+    its Content-Length says so, else as soon as the bytes received pass it.
+
     It also answers an exception no handler caught with a JSON 500 in the
     error shape, so that nothing below it logs the exception's message.
 
@@ -69,28 +72,27 @@ class ServiceHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = body_limit(scope["path"])
         length = Headers(scope=scope).get("content-length", "")
-        limit = (
-            AUDIO_BODY_BYTES
-            if scope["path"].endswith("/transcribe")
-            else MAX_BODY_BYTES
-        )
         if length.isdigit() and int(length) > limit:
-            error = ApiError(
-                413,
-                "body_too_large",
-                f"the body is over {limit} bytes; send less",
-            )
-            await JSONResponse(error.body(), status_code=413)(scope, receive, send)
+            response = JSONResponse(too_large(limit).body(), status_code=413)
+            await response(scope, receive, send)
             return
         if self.latency and scope["path"].startswith("/v1/"):
             await asyncio.sleep(self.latency)
 
         request_id = next(self.request_ids)
         started = False
+        # Set once the body ran over the limit and the 413 went out in the
+        # app's place: from then on the app hears a disconnected client and
+        # whatever it answers or raises is dropped.
+        refused = False
+        received = 0
 
         async def send_with_headers(message: Message) -> None:
             nonlocal started
+            if refused:
+                return
             if message["type"] == "http.response.start":
                 started = True
                 message["headers"] = [
@@ -100,14 +102,49 @@ class ServiceHeaders:
                 ]
             await send(message)
 
+        async def receive_within_limit() -> Message:
+            # Counted as it arrives, so the limit holds whatever the framing
+            # (a chunked body declares no length).
+            nonlocal received, refused
+            if received > limit:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    if not started:
+                        response = JSONResponse(
+                            too_large(limit).body(), status_code=413
+                        )
+                        await response(scope, receive, send_with_headers)
+                        refused = True
+                    return {"type": "http.disconnect"}
+            return message
+
         try:
-            await self.app(scope, receive, send_with_headers)
+            await self.app(scope, receive_within_limit, send_with_headers)
         except Exception as exc:
+            if refused:
+                return
             if started:
                 raise
             error = unexpected_error(exc, method=scope["method"], path=scope["path"])
             response = JSONResponse(error.body(), status_code=error.status)
             await response(scope, receive, send_with_headers)
+
+
+def body_limit(path: str) -> int:
+    """Return the largest body, in bytes, the service reads for ``path``."""
+    return AUDIO_BODY_BYTES if path.endswith("/transcribe") else MAX_BODY_BYTES
+
+
+def too_large(limit: int) -> ApiError:
+    """Return the 413 answered to a body over ``limit`` bytes."""
+    return ApiError(
+        413,
+        "body_too_large",
+        f"the body is over {limit} bytes; send less",
+    )
 
 
 def create_app(settings: Settings) -> FastAPI:

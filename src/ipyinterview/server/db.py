@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import secrets
 import threading
 from collections.abc import Callable, Iterator
@@ -149,6 +150,23 @@ def migrate(engine: Engine) -> int:
     return SCHEMA_VERSION
 
 
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty and readable by its owner only (0600), unless it exists.
+
+    The database holds user tokens. SQLite creates a missing database file
+    with the process's umask (0644 as a rule) and gives the -wal and -shm files
+    it makes beside it the database file's permissions, so creating the file
+    first keeps all three private, without changing the process's umask (a
+    notebook kernel's, when the service is embedded). An empty file is an
+    empty SQLite database.
+    """
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(descriptor)
+
+
 def make_engine(url: str) -> Engine:
     """Create the engine and migrate the schema; SQLite gets WAL and a busy timeout."""
     if not url.startswith("sqlite"):
@@ -158,6 +176,9 @@ def make_engine(url: str) -> Engine:
         migrate(engine)
         return engine
 
+    database = sa.engine.make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        create_private_file(Path(database))
     engine = sa.create_engine(
         url, connect_args={"timeout": 30, "check_same_thread": False}
     )

@@ -18,6 +18,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from .bodies import (
+    NUMBER_TOO_LONG_CODE,
+    TOO_DEEP_CODE,
+    TOO_DEEP_MESSAGE,
+    number_too_long_message,
+)
+
 logger = logging.getLogger(__name__)
 
 
@@ -80,6 +87,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        if any(e["type"] == TOO_DEEP_CODE for e in exc.errors()):
+            too_deep = ApiError(400, TOO_DEEP_CODE, TOO_DEEP_MESSAGE)
+            return JSONResponse(too_deep.body(), status_code=400)
         malformed = any(e["type"] == "json_invalid" for e in exc.errors())
         error = ApiError(
             400,
@@ -125,12 +135,33 @@ HTTP_CODES = {
 }
 
 
+def _unreadable_body(cause: BaseException | None) -> ApiError:
+    """Return the error for a body FastAPI could not parse, from why it could not.
+
+    FastAPI answers any failure to parse a body other than a JSON syntax
+    error with one 400, raised from the parser's own exception.
+    """
+    if isinstance(cause, RecursionError):
+        return ApiError(400, TOO_DEEP_CODE, TOO_DEEP_MESSAGE)
+    if isinstance(cause, ValueError) and "integer string conversion" in str(cause):
+        return ApiError(400, NUMBER_TOO_LONG_CODE, number_too_long_message())
+    if isinstance(cause, UnicodeDecodeError):
+        return ApiError(
+            400, "malformed_body", "the body is not UTF-8 text; send UTF-8 JSON"
+        )
+    return ApiError(
+        400,
+        "malformed_body",
+        "the body could not be read; send UTF-8 JSON with its Content-Type",
+    )
+
+
 def _from_http_exception(exc: StarletteHTTPException) -> ApiError:
     code = HTTP_CODES.get(exc.status_code, "http_error")
     message = str(exc.detail)
     if exc.status_code == 400:
-        message = "the body could not be read; send UTF-8 JSON with its Content-Type"
-    elif exc.status_code == 404:
+        return _unreadable_body(exc.__cause__)
+    if exc.status_code == 404:
         message = "no such endpoint; see /docs for the API's paths"
     elif exc.status_code == 405:
         allowed = exc.headers.get("Allow", "") if exc.headers else ""

@@ -33,6 +33,8 @@ class ServiceProcess:
         api_key: passed as IPYINTERVIEW_API_KEY; None lets the service use the
             key it keeps beside the database.
         args: more ``serve`` arguments, such as ``["--latency-ms", "50"]``.
+        stderr: a file to write the process's standard error to (its log);
+            by default it shares the caller's.
     """
 
     def __init__(
@@ -41,6 +43,7 @@ class ServiceProcess:
         *,
         api_key: str | None = None,
         args: list[str] | None = None,
+        stderr: Path | str | None = None,
     ) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -58,6 +61,7 @@ class ServiceProcess:
         self.env = dict(os.environ)
         if api_key is not None:
             self.env[ENV_API_KEY] = api_key
+        self.stderr = Path(stderr) if stderr is not None else None
         self.banner: list[str] = []
         self._process: subprocess.Popen[str] | None = None
 
@@ -67,9 +71,19 @@ class ServiceProcess:
         Raises:
             RuntimeError: it exited or did not answer within ``timeout``.
         """
-        self._process = subprocess.Popen(
-            self.command, env=self.env, stdout=subprocess.PIPE, text=True
-        )
+        log = self.stderr.open("ab") if self.stderr is not None else None
+        try:
+            self._process = subprocess.Popen(
+                self.command,
+                env=self.env,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+            )
+        finally:
+            # The child has its own copy of the descriptor.
+            if log is not None:
+                log.close()
         assert self._process.stdout is not None
         self.banner = [self._process.stdout.readline() for _ in range(3)]
         deadline = time.monotonic() + timeout

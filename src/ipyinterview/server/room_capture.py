@@ -15,7 +15,7 @@ from .content import InterviewContent
 from .design import MAX_ELEMENTS
 from .errors import ApiError, error_responses
 from .room import RoomToken, authorized_session, update_session
-from .speech import AudioError, pcm_from_wav
+from .speech import NO_SPEECH_NOTE, AudioError, pcm_from_wav, speech_heard
 
 router = APIRouter(prefix="/embed/ai-interviewer", tags=["room"])
 
@@ -72,7 +72,12 @@ def room_integrity(
 async def room_transcribe(
     request: Request, session_id: str, x_room_token: RoomToken = None
 ) -> Any:
-    """Transcribe a recorded answer (16 kHz mono 16-bit WAV) to editable text."""
+    """Transcribe a recorded answer (16 kHz mono 16-bit WAV) to editable text.
+
+    A recording without speech (silence, a muted or distant microphone) comes
+    back as ``{"text": "", "note": ...}``, the note saying what to do, and is not
+    decoded: a decoder hears words in silence.
+    """
     authorized_session(request, session_id, x_room_token)
     transcriber = request.app.state.transcriber
     if transcriber is None:
@@ -86,6 +91,8 @@ async def room_transcribe(
         pcm = pcm_from_wav(await request.body())
     except AudioError as err:
         raise ApiError(400, "bad_audio", str(err)) from err
+    if not speech_heard(pcm):
+        return {"text": "", "engine": transcriber.name, "note": NO_SPEECH_NOTE}
     text = await run_in_threadpool(transcriber.transcribe, pcm)
     return {"text": text, "engine": transcriber.name}
 

@@ -17,11 +17,26 @@ import threading
 import wave
 from typing import Protocol
 
+import numpy as np
+
 logger = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16_000
 #: Longest recording accepted, in seconds (about 1.9 MB of audio).
 MAX_SECONDS = 60
+
+#: Loudness is measured over frames of this many samples (20 ms).
+FRAME_SAMPLES = SAMPLE_RATE // 50
+#: A frame louder than this RMS (of 32767, about -44 dBFS) may hold speech; a
+#: quiet room through a laptop microphone stays well below it.
+SPEECH_RMS = 200
+#: Speech is heard when at least this many frames (0.1 s) are that loud.
+MIN_SPEECH_FRAMES = 5
+#: What the room shows when a recording holds no speech.
+NO_SPEECH_NOTE = (
+    "No speech was heard; speak closer to the microphone and record again, "
+    "or type your answer."
+)
 
 
 class AudioError(ValueError):
@@ -43,10 +58,13 @@ class PocketsphinxTranscriber:
     name = "pocketsphinx"
 
     def __init__(self) -> None:
-        from pocketsphinx import Decoder, set_loglevel
+        from pocketsphinx import Decoder
 
-        set_loglevel("FATAL")
-        self._decoder = Decoder(samprate=SAMPLE_RATE)
+        # The level goes in the decoder's configuration: creating a decoder
+        # sets PocketSphinx's (process-wide) log level from it, WARN by
+        # default, which undoes an earlier set_loglevel() and lets a long
+        # silence write megabytes of "overpruning" warnings to stderr.
+        self._decoder = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
         # One decoder, one utterance at a time.
         self._lock = threading.Lock()
 
@@ -77,6 +95,22 @@ def load_transcriber(spec: str | None = None) -> Transcriber | None:
     module, _, factory = spec.partition(":")
     transcriber: Transcriber = getattr(importlib.import_module(module), factory)()
     return transcriber
+
+
+def speech_heard(pcm: bytes) -> bool:
+    """Return whether 16-bit ``pcm`` is loud enough, long enough, to hold speech.
+
+    Silence and near-silence (a muted or distant microphone) are not worth
+    decoding: the decoder would return a word it imagined in the noise.
+    """
+    samples = np.frombuffer(pcm, dtype="<i2", count=len(pcm) // 2)
+    frames = len(samples) // FRAME_SAMPLES
+    if frames == 0:
+        return False
+    shaped = samples[: frames * FRAME_SAMPLES].reshape(frames, FRAME_SAMPLES)
+    power = np.square(shaped, dtype=np.float64).mean(axis=1)
+    loud = int(np.count_nonzero(power > SPEECH_RMS**2))
+    return loud >= MIN_SPEECH_FRAMES
 
 
 def pcm_from_wav(data: bytes) -> bytes:
