@@ -176,7 +176,7 @@ def set_plan(request: Request, body: PlanIn, user: User) -> JSONResponse:
     response_model=CreatedSession,
     responses=error_responses(400, 401, 402, 403, 404, 413, 429),
 )
-def create_session(
+async def create_session(
     request: Request,
     body: SessionIn,
     account: Account,
@@ -204,7 +204,8 @@ def create_session(
             f"interview {content.id!r} needs a grade, one of: {', '.join(grades)}",
         )
 
-    row = create_session_row(
+    row = await get_store(request).write(
+        create_session_row,
         request.app.state,
         account=account,
         user=user,
