@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from ipyinterview import Client
-from ipyinterview.server import LocalService, sandbox
+from ipyinterview.server import LocalService, procfs, sandbox
 from ipyinterview.server.runner import Limits
 from ipyinterview.server.sandbox import isolation
 
@@ -240,7 +240,7 @@ def run_processes() -> list[str]:
         if state.split()[0] == b"Z":
             continue
         if owner in ours or (
-            os.geteuid() != 0 and int(entry) in sandbox._descendants(os.getpid())
+            os.geteuid() != 0 and int(entry) in procfs.descendants(os.getpid())
         ):
             found.append(cmdline.replace(b"\0", b" ").decode(errors="replace"))
     return found

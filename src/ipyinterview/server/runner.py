@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from . import procfs
 from .content import TestCase
 from .sandbox import Jail, SandboxUnavailable, python_executable
 from .verdicts import (
@@ -161,22 +162,8 @@ def _watch(proc: subprocess.Popen[bytes], limits: Limits, jail: Jail) -> str | N
         pids = jail.processes(proc)
         if len(pids) >= limits.processes:
             return "processes"
-        if len(pids) > 1 and _resident_bytes(pids) > limits.memory_bytes:
+        if len(pids) > 1 and procfs.resident_bytes(pids) > limits.memory_bytes:
             return "memory"
-
-
-_PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _resident_bytes(pids: list[int]) -> int:
-    total = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/statm", "rb") as statm:
-                total += int(statm.read().split()[1]) * _PAGE
-        except (OSError, IndexError, ValueError):
-            continue
-    return total
 
 
 def _read_results(path: Path) -> tuple[dict[int, dict[str, Any]], str | None]:

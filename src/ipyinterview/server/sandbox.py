@@ -42,6 +42,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from . import procfs
+
 logger = logging.getLogger(__name__)
 
 Level = Literal["bubblewrap", "bubblewrap-userns", "none"]
@@ -327,10 +329,10 @@ class Jail:
     def processes(self, proc: subprocess.Popen[bytes]) -> list[int]:
         """Return the run's live processes (the sandbox's init not counted)."""
         if not self.isolated:
-            return _in_group(proc.pid)
+            return procfs.in_group(proc.pid)
         if self._init_pid is None:
             return []
-        return [p for p in _descendants(self._init_pid) if not _zombie(p)]
+        return [p for p in procfs.descendants(self._init_pid) if not procfs.zombie(p)]
 
     def kill(self, proc: subprocess.Popen[bytes]) -> None:
         """Kill every process of the run and wait until none is left."""
@@ -357,7 +359,7 @@ class Jail:
     def _namespace_alive(self, init: int) -> bool:
         try:
             same = os.readlink(f"/proc/{init}/ns/pid") == self._namespace
-            return same and not _zombie(init)
+            return same and not procfs.zombie(init)
         except OSError:
             return False
 
@@ -374,49 +376,3 @@ def _no_network() -> list[str]:
         return []
     probe = subprocess.run([unshare, "--net", "true"], capture_output=True)
     return [unshare, "--net", "--"] if probe.returncode == 0 else []
-
-
-def _pids() -> list[int]:
-    return [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
-
-
-def _descendants(root: int) -> list[int]:
-    """Return every descendant of a process (from each thread's children list)."""
-    found: list[int] = []
-    pending = [root]
-    while pending:
-        pid = pending.pop()
-        try:
-            threads = os.listdir(f"/proc/{pid}/task")
-        except OSError:
-            continue
-        for tid in threads:
-            try:
-                with open(f"/proc/{pid}/task/{tid}/children", "rb") as children:
-                    kids = [int(k) for k in children.read().split()]
-            except OSError:
-                continue
-            found += kids
-            pending += kids
-    return found
-
-
-def _zombie(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as stat:
-            return stat.read().rsplit(b")", 1)[1].split()[0] == b"Z"
-    except OSError:
-        return True  # gone already
-
-
-def _in_group(group: int) -> list[int]:
-    found = []
-    for pid in _pids():
-        try:
-            with open(f"/proc/{pid}/stat", "rb") as stat:
-                fields = stat.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == group:  # fields: state, ppid, pgrp, ...
-            found.append(pid)
-    return found
