@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+import sqlalchemy as sa
 
 from ipyinterview import Client
 from ipyinterview.server import LocalService
+from ipyinterview.server.db import sessions
 
 from ..helpers import Room, read_interview
 from ..postgres import temporary_postgres
@@ -70,3 +74,39 @@ def test_two_service_processes_share_one_database(
 
     assert again.id == user.id
     assert read.id == created.session.id
+
+
+def test_two_service_processes_lose_no_write_to_one_session(
+    pg_service: LocalService, postgres_url: str
+) -> None:
+    # A room's writes read the session's state, change it and write it back; two
+    # processes doing that to one session at once must not overwrite each other.
+    second = LocalService(database_url=postgres_url, api_key=pg_service.api_key)
+    with second, Client(pg_service.api_key, pg_service.base_url) as client:
+        user = client.create_user("Kim", "kim@example.com", external_id="kim")
+        created = client.create_session(user.token, "beh-1", mode="chat")
+        room = Room(created.room_url(user.token))
+        bases = [room.base, room.base.replace(pg_service.base_url, second.base_url)]
+
+        async def signal_from_both(count: int) -> list[int]:
+            async with httpx.AsyncClient(headers=room.headers, timeout=60) as http:
+                sent = [
+                    http.post(f"{bases[n % 2]}/integrity", json={"kind": "tab"})
+                    for n in range(count)
+                ]
+                return [
+                    response.status_code for response in await asyncio.gather(*sent)
+                ]
+
+        statuses = asyncio.run(signal_from_both(60))
+
+    assert statuses == [200] * 60
+    engine = sa.create_engine(postgres_url)
+    try:
+        with engine.connect() as conn:
+            stored = conn.execute(
+                sa.select(sessions.c.state).where(sessions.c.id == created.session.id)
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert stored["integrity"]["tabSwitches"] == 60

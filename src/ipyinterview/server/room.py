@@ -201,11 +201,20 @@ def _room_state(request: Request, row: Any) -> dict[str, Any]:
     }
 
 
+# A session read to be changed and written back: locked until the commit, so two
+# service processes on one PostgreSQL database cannot both change the same
+# state and have one write over the other. (SQLite's write transactions hold
+# the whole database already; SQLAlchemy leaves FOR UPDATE out there.)
+_FOR_UPDATE = (
+    sa.select(sessions).where(sessions.c.id == sa.bindparam("id")).with_for_update()
+)
+
+
 def update_session(request: Request, session_id: str, step: Any) -> Any:
     """Apply ``step(state, content)`` to the session atomically; persist its turns."""
     store = request.app.state.store
     with store.transaction() as conn:
-        row = conn.execute(sa.select(sessions).where(sessions.c.id == session_id)).one()
+        row = conn.execute(_FOR_UPDATE, {"id": session_id}).one()
         if row.status == "completed":
             raise ApiError(409, "session_completed", "this interview is finished")
         state = dict(row.state)
@@ -358,9 +367,7 @@ def room_finish(
     scores = _llm_scores(request, row, content)
     store = request.app.state.store
     with store.transaction() as conn:
-        current = conn.execute(
-            sa.select(sessions).where(sessions.c.id == session_id)
-        ).one()
+        current = conn.execute(_FOR_UPDATE, {"id": session_id}).one()
         if current.status != "completed":
             report = engine.report(
                 content, current.state, current.persona_id, final, scores=scores
