@@ -52,12 +52,12 @@ METHODS = {
     "Load (SQLite)": "bench/load.py: the service in its own process on "
     "127.0.0.1; 200 clients, each creating sessions and reading a finished "
     "session's report at an even pace (330 creates/s offered in all), for 20 s. "
-    "The load generator shares the 2 cores.",
+    "The load generator (aiohttp, one process) shares the 2 cores.",
     "Load (PostgreSQL)": "bench/load.py --postgres: the same load on a "
-    "throwaway local PostgreSQL. One service process; every create charges "
-    "the one API account's credit row in its transaction, so creates queue on "
-    "that row's lock and the commit behind it (create p50 near 1 s), and the "
-    "reads wait behind them on the 2 cores.",
+    "throwaway local PostgreSQL (fsync off) sharing the 2 cores. One service "
+    "process writes one transaction at a time, and every create charges the "
+    "one API account's credit row, so creates queue on it; the 300/s and 50 ms "
+    "targets are SQLite's, shown for comparison.",
     "Crash recovery": "tests/server/test_crash.py: writers create sessions and "
     "answer in rooms; the service is killed with SIGKILL after 2 s and "
     "restarted on the same database; every write it acknowledged is read back.",
