@@ -55,9 +55,10 @@ METHODS = {
     "The load generator (aiohttp, one process) shares the 2 cores.",
     "Load (PostgreSQL)": "bench/load.py --postgres: the same load on a "
     "throwaway local PostgreSQL (fsync off) sharing the 2 cores. One service "
-    "process writes one transaction at a time, and every create charges the "
-    "one API account's credit row, so creates queue on it; the 300/s and 50 ms "
-    "targets are SQLite's, shown for comparison.",
+    "process writes one transaction at a time (every create charges the one "
+    "API account's credit row, so creates would queue on it anyway); pooled "
+    "connections are pinged only after a second idle. The targets are "
+    "SQLite's, applied here too.",
     "Crash recovery": "tests/server/test_crash.py: writers create sessions and "
     "answer in rooms; the service is killed with SIGKILL after 2 s and "
     "restarted on the same database; every write it acknowledged is read back.",

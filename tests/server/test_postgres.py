@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import sqlalchemy as sa
 
 from ipyinterview import Client
 from ipyinterview.server import LocalService
-from ipyinterview.server.db import sessions
+from ipyinterview.server.db import PING_AFTER_IDLE_SECONDS, sessions
 
 from ..helpers import Room, read_interview
 from ..postgres import temporary_postgres
@@ -110,3 +111,32 @@ def test_two_service_processes_lose_no_write_to_one_session(
     finally:
         engine.dispose()
     assert stored["integrity"]["tabSwitches"] == 60
+
+
+def test_connections_the_server_dropped_are_replaced_unseen(
+    pg_service: LocalService, postgres_url: str
+) -> None:
+    # As after a server restart or a firewall's idle timeout: every pooled
+    # connection of the service is dead when its next request checks one out.
+    # No retries: the client's retry of a 500 would hide the failure.
+    with Client(pg_service.api_key, pg_service.base_url, max_retries=0) as client:
+        user = client.create_user("Ode", "ode@example.com", external_id="ode")
+        for _ in range(3):
+            client.create_session(user.token, "beh-1", mode="chat")
+        engine = sa.create_engine(postgres_url)
+        try:
+            with engine.connect() as conn:
+                dropped = conn.execute(
+                    sa.text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                        " WHERE datname = 'interviews' AND pid <> pg_backend_pid()"
+                    )
+                ).scalar_one()
+        finally:
+            engine.dispose()
+        assert dropped >= 1
+        time.sleep(PING_AFTER_IDLE_SECONDS + 0.2)
+
+        created = client.create_session(user.token, "beh-1", mode="chat")
+        read = client.get_session(user.token, created.session.id)
+        assert read.id == created.session.id
