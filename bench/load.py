@@ -54,7 +54,7 @@ import aiohttp
 import httpx
 
 from ipyinterview.server.process import ServiceProcess
-from ipyinterview.server.simulate import take_interview
+from ipyinterview.server.simulate import sync_candidate, take_interview
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "oc_local_load_bench_key"
@@ -108,16 +108,7 @@ def prepare(base_url: str, *, users: int) -> Fixture:
     with httpx.Client(base_url=base_url, headers=headers, timeout=60) as http:
 
         def one(number: int) -> tuple[str, str]:
-            synced = http.post(
-                "/v1/users",
-                json={
-                    "name": f"Load {number}",
-                    "email": f"load{number}@example.com",
-                    "externalId": f"load-{number}",
-                },
-            )
-            synced.raise_for_status()
-            token = synced.json()["user"]["api"]["token"]
+            token = sync_candidate(http, "load", number)
             created = http.post(
                 "/v1/ai-interviewer/sessions",
                 json={"interviewId": INTERVIEW, "mode": "chat"},

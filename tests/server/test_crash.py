@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from ipyinterview.server.db import accounts, hash_key, sessions, sqlite_url
 from ipyinterview.server.process import ServiceProcess
 from ipyinterview.server.service import DEFAULT_CREDITS
+from ipyinterview.server.simulate import sync_candidate
 
 from ..postgres import postgres_bin, temporary_postgres
 
@@ -46,19 +47,6 @@ class Acknowledged:
     sessions: dict[str, str] = field(default_factory=dict)  # session id: token
     answers: dict[str, list[str]] = field(default_factory=dict)  # id: texts
     failures: list[str] = field(default_factory=list)
-
-
-def _sync_user(http: httpx.Client, number: int) -> str:
-    response = http.post(
-        "/v1/users",
-        json={
-            "name": f"Crash {number}",
-            "email": f"crash{number}@example.com",
-            "externalId": f"crash-{number}",
-        },
-    )
-    response.raise_for_status()
-    return str(response.json()["user"]["api"]["token"])
 
 
 def _interview(http: httpx.Client, token: str, number: int, done: Acknowledged) -> None:
@@ -92,7 +80,7 @@ def _writer(base_url: str, number: int, stop: threading.Event) -> Acknowledged:
         base_url=base_url, headers={"X-API-Key": KEY}, timeout=10
     ) as http:
         try:
-            token = _sync_user(http, number)
+            token = sync_candidate(http, "crash", number)
             while not stop.is_set():
                 _interview(http, token, number, done)
         except httpx.TransportError:

@@ -36,6 +36,15 @@ def pg_service(postgres_url: str) -> Iterator[LocalService]:
         yield service
 
 
+@pytest.fixture(scope="module")
+def second_service(
+    pg_service: LocalService, postgres_url: str
+) -> Iterator[LocalService]:
+    """Another service process on the same database, with the same API key."""
+    with LocalService(database_url=postgres_url, api_key=pg_service.api_key) as second:
+        yield second
+
+
 def test_an_interview_runs_end_to_end_on_postgresql(pg_service: LocalService) -> None:
     with Client(pg_service.api_key, pg_service.base_url) as client:
         user = client.create_user("Pat", "pat@example.com", external_id="pat")
@@ -61,10 +70,10 @@ def test_quota_holds_under_200_concurrent_creates(pg_service: LocalService) -> N
 
 
 def test_two_service_processes_share_one_database(
-    pg_service: LocalService, postgres_url: str
+    pg_service: LocalService, second_service: LocalService
 ) -> None:
-    second = LocalService(database_url=postgres_url, api_key=pg_service.api_key)
-    with second, Client(pg_service.api_key, pg_service.base_url) as first_client:
+    second = second_service
+    with Client(pg_service.api_key, pg_service.base_url) as first_client:
         user = first_client.create_user("Sam", "sam@example.com", external_id="sam")
         created = first_client.create_session(user.token, "beh-1")
         with Client(second.api_key, second.base_url) as second_client:
@@ -78,12 +87,12 @@ def test_two_service_processes_share_one_database(
 
 
 def test_two_service_processes_lose_no_write_to_one_session(
-    pg_service: LocalService, postgres_url: str
+    pg_service: LocalService, second_service: LocalService, postgres_url: str
 ) -> None:
     # A room's writes read the session's state, change it and write it back; two
     # processes doing that to one session at once must not overwrite each other.
-    second = LocalService(database_url=postgres_url, api_key=pg_service.api_key)
-    with second, Client(pg_service.api_key, pg_service.base_url) as client:
+    second = second_service
+    with Client(pg_service.api_key, pg_service.base_url) as client:
         user = client.create_user("Kim", "kim@example.com", external_id="kim")
         created = client.create_session(user.token, "beh-1", mode="chat")
         room = Room(created.room_url(user.token))

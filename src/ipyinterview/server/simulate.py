@@ -28,6 +28,24 @@ def _library() -> Library:
     return load_library()
 
 
+def sync_candidate(http: httpx.Client, group: str, number: int) -> str:
+    """Sync candidate ``number`` of ``group`` as a user (``POST /v1/users``).
+
+    ``http`` sends with the API key. Returns the user's token; syncing the
+    same candidate again returns the same user.
+    """
+    response = http.post(
+        "/v1/users",
+        json={
+            "name": f"{group.title()} {number}",
+            "email": f"{group}{number}@example.com",
+            "externalId": f"{group}-{number}",
+        },
+    )
+    response.raise_for_status()
+    return str(response.json()["user"]["api"]["token"])
+
+
 def answer(question: Question, ability: float, rng: random.Random) -> str:
     """Return an answer that names about ``ability`` of the question's key points."""
     if question.answer is not None:
