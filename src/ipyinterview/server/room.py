@@ -9,12 +9,9 @@ sends it in the X-Room-Token header of every call.
 from __future__ import annotations
 
 import functools
-import hashlib
-import hmac
 import html
 import json
 import re
-import time
 from datetime import timezone
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,7 +19,7 @@ from typing import Annotated, Any
 import anyio
 import anyio.to_thread
 import sqlalchemy as sa
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from pydantic import Field
@@ -32,6 +29,14 @@ from .bodies import RequestBody
 from .content import InterviewContent
 from .db import sessions, utcnow
 from .errors import ApiError, error_responses
+from .room_access import (
+    SESSION_FOR_UPDATE,
+    RoomToken,
+    authorized_session,
+    room_token,
+    session_content,
+    update_session,
+)
 from .runner import CONCURRENT_RUNS, LANGUAGES, RunResult, run_tests
 from .sessions import add_turns, session_document
 
@@ -52,53 +57,6 @@ class AnswerIn(RequestBody):
     """A message from the candidate."""
 
     text: str = Field(min_length=1, max_length=20_000)
-
-
-def _sign(secret: bytes, session_id: str, expires: int) -> str:
-    message = f"{session_id}.{expires}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
-
-
-def room_token(request: Request, session_id: str) -> str:
-    """Return a room credential for the session, valid for a limited time."""
-    expires = int(time.time()) + request.app.state.settings.room_token_seconds
-    return f"{expires}.{_sign(request.app.state.secret, session_id, expires)}"
-
-
-#: A room credential: its expiry (Unix seconds, ASCII digits) and a hex HMAC.
-ROOM_TOKEN = re.compile(r"([0-9]{1,12})\.([0-9a-f]{64})")
-
-
-def _check_room_token(request: Request, session_id: str, token: str | None) -> None:
-    # Parsed strictly before any use: str.isdigit() admits "²", which int()
-    # refuses, and compare_digest() refuses non-ASCII text.
-    found = ROOM_TOKEN.fullmatch(token or "")
-    ok = found is not None and hmac.compare_digest(
-        found[2], _sign(request.app.state.secret, session_id, int(found[1]))
-    )
-    if not ok or found is None:
-        raise ApiError(401, "invalid_room_token", "reload the room from its embed URL")
-    if int(found[1]) < time.time():
-        raise ApiError(
-            401, "room_token_expired", "the room was open too long; reload it"
-        )
-
-
-def authorized_session(
-    request: Request, session_id: str, room_token: str | None
-) -> Any:
-    _check_room_token(request, session_id, room_token)
-    row = request.app.state.store.session(session_id)
-    if row is None:
-        raise ApiError(404, "session_not_found", f"no session {session_id!r}")
-    return row
-
-
-def _content(request: Request, row: Any) -> InterviewContent:
-    return request.app.state.library.interviews[row.interview_id]
-
-
-RoomToken = Annotated[str | None, Header(alias="X-Room-Token")]
 
 
 def _page(title: str, config: dict[str, Any] | None, status: int) -> HTMLResponse:
@@ -160,11 +118,11 @@ def room_page(
         # it has one; otherwise the browser's speech recognition, if any.
         "speech": "service" if request.app.state.transcriber else "browser",
     }
-    return _page(_content(request, row).title, config, 200)
+    return _page(session_content(request, row).title, config, 200)
 
 
 def _room_state(request: Request, row: Any) -> dict[str, Any]:
-    content = _content(request, row)
+    content = session_content(request, row)
     problem = None
     if content.problem is not None:
         languages = [lang for lang in LANGUAGES if lang in content.problem.starter]
@@ -199,33 +157,6 @@ def _room_state(request: Request, row: Any) -> dict[str, Any]:
         "board": row.state.get("board", []),
         "done": engine.current_item(row.state) is None,
     }
-
-
-# A session read to be changed and written back: locked until the commit, so two
-# service processes on one PostgreSQL database cannot both change the same
-# state and have one write over the other. (SQLite's write transactions hold
-# the whole database already; SQLAlchemy leaves FOR UPDATE out there.)
-_FOR_UPDATE = (
-    sa.select(sessions).where(sessions.c.id == sa.bindparam("id")).with_for_update()
-)
-
-
-def update_session(request: Request, session_id: str, step: Any) -> Any:
-    """Apply ``step(state, content)`` to the session atomically; persist its turns."""
-    store = request.app.state.store
-    with store.transaction() as conn:
-        row = conn.execute(_FOR_UPDATE, {"id": session_id}).one()
-        if row.status == "completed":
-            raise ApiError(409, "session_completed", "this interview is finished")
-        state = dict(row.state)
-        new_turns = step(state, _content(request, row))
-        add_turns(conn, session_id, new_turns)
-        conn.execute(
-            sessions.update().where(sessions.c.id == session_id).values(state=state)
-        )
-        return conn.execute(
-            sa.select(sessions).where(sessions.c.id == session_id)
-        ).one()
 
 
 @router.get("/{session_id}/state", responses=error_responses(401, 404))
@@ -282,7 +213,7 @@ async def room_run(
     row = authorized_session(request, session_id, x_room_token)
     run = await anyio.to_thread.run_sync(
         functools.partial(
-            _run, request, _content(request, row), body, hidden=body.submit
+            _run, request, session_content(request, row), body, hidden=body.submit
         ),
         limiter=_run_limiter(request),
     )
@@ -320,7 +251,7 @@ def _llm_follow_up(request: Request, row: Any, text: str) -> str | None:
     item = engine.current_item(row.state)
     if llm is None or row.persona_id != "leo" or not item or item["type"] != "question":
         return None
-    question = _content(request, row).questions_by_id[item["id"]]
+    question = session_content(request, row).questions_by_id[item["id"]]
     if question.answer is not None:
         return None
     earlier = " ".join(row.state["answers"].get(question.id, []))
@@ -353,7 +284,7 @@ def room_finish(
     row = authorized_session(request, session_id, x_room_token)
     if row.status == "completed":
         return _room_state(request, row)
-    content = _content(request, row)
+    content = session_content(request, row)
     code = row.state.get("code")
     final = None
     if content.problem is not None and code:
@@ -367,7 +298,7 @@ def room_finish(
     scores = _llm_scores(request, row, content)
     store = request.app.state.store
     with store.transaction() as conn:
-        current = conn.execute(_FOR_UPDATE, {"id": session_id}).one()
+        current = conn.execute(SESSION_FOR_UPDATE, {"id": session_id}).one()
         if current.status != "completed":
             report = engine.report(
                 content, current.state, current.persona_id, final, scores=scores
@@ -404,7 +335,7 @@ def room_time_up(
 ) -> Any:
     """Wrap up once the interview's minutes are spent (checked on the service)."""
     row = authorized_session(request, session_id, x_room_token)
-    content = _content(request, row)
+    content = session_content(request, row)
     created = row.created_at.replace(tzinfo=row.created_at.tzinfo or timezone.utc)
     left = content.mins * 60 - (utcnow() - created).total_seconds()
     if left > 5:  # clocks differ a little; a room far ahead of time is refused

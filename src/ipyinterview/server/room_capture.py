@@ -14,7 +14,7 @@ from .bodies import RequestBody
 from .content import InterviewContent
 from .design import MAX_ELEMENTS
 from .errors import ApiError, error_responses
-from .room import RoomToken, authorized_session, update_session
+from .room_access import RoomToken, authorized_session, update_session
 from .speech import NO_SPEECH_NOTE, AudioError, pcm_from_wav, speech_heard
 
 router = APIRouter(prefix="/embed/ai-interviewer", tags=["room"])
