@@ -70,9 +70,38 @@ def test_an_infinite_loop_times_out_near_the_limit() -> None:
 
     run = run_add("while True: pass", CASES, wall_seconds=1.0)
 
-    assert time.monotonic() - started < 2.5
+    # Within the limit and a second, hidden tests included: not run again.
+    assert time.monotonic() - started < 2.0
     assert [r.status for r in run.results] == ["timeout", "timeout"]
     assert "time limit" in run.error
+    assert "hidden tests not run" in run.results[1].error
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "verdict"),
+    [
+        ("python", "x = bytearray(8 * 1024**3)\n", "memory limit exceeded"),
+        (
+            "python",
+            "open('big', 'wb').write(b'x' * (2 << 20))\n",
+            "file size limit exceeded",
+        ),
+        ("python", "while True: print('A' * 1000)\n", "output limit exceeded"),
+        (
+            "javascript",
+            "const kept = [];\nfor (;;) kept.push('x'.repeat(1e6));\n",
+            "memory limit exceeded",
+        ),
+    ],
+)
+def test_a_limit_met_by_top_level_code_is_named(
+    language: str, code: str, verdict: str
+) -> None:
+    # Code outside the function runs while the harness loads it.
+    run = run_tests(code, language=language, entry="add", tests=CASES[:1])
+
+    assert run.error.startswith(verdict)
+    assert run.results[0].error.startswith(verdict)
 
 
 def test_a_print_flood_is_cut_with_a_marker() -> None:

@@ -273,10 +273,15 @@ def _run_once(
     reason = termination_reason(
         code_, stopped, flooded=flooded, limits=limits, seconds=seconds, output=text
     )
+    # A limit met while a test ran, or while the code loaded (top-level code),
+    # is named, the candidate's trace kept below it.
     for record in records.values():
         if record.get("error"):
             record["error"], limit = explain(str(record["error"]), limits, reason)
             reason = reason or limit
+    if fatal:
+        fatal, limit = explain(fatal, limits, reason)
+        reason = reason or limit
     timed_out = reason is not None and reason.startswith("time limit")
     return _Outcome(records, fatal, text, reason, timed_out)
 
@@ -325,14 +330,23 @@ def run_tests(
         for group in (False, True)
     ]
     results: dict[int, TestResult] = {}
+    outcome: _Outcome | None = None
     for hidden, group in zip((False, True), groups, strict=True):
         if not group and (hidden or groups[1]):
             continue
-        cases = [case for _, case in group]
-        try:
-            outcome = _run_once(code, language, entry, cases, limits, setup, private)
-        except SandboxUnavailable as err:
-            return _refused(language, tests, str(err))
+        if hidden and outcome is not None and outcome.timed_out:
+            # The same code on more tests would only run out of time again:
+            # the verdict comes within the limit, not after twice the limit.
+            why = f"{outcome.reason} in the visible tests; hidden tests not run"
+            outcome = _Outcome({}, None, "", why, timed_out=True)
+        else:
+            cases = [case for _, case in group]
+            try:
+                outcome = _run_once(
+                    code, language, entry, cases, limits, setup, private
+                )
+            except SandboxUnavailable as err:
+                return _refused(language, tests, str(err))
         if not hidden:
             run.output = outcome.output
             run.error = outcome.fatal or outcome.reason
