@@ -8,10 +8,12 @@ sends it in the X-Room-Token header of every call.
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import re
+import threading
+import weakref
+from collections.abc import Callable
 from datetime import timezone
 from pathlib import Path
 from typing import Annotated, Any
@@ -173,7 +175,12 @@ def room_state(
 
 
 def _run(
-    request: Request, content: InterviewContent, body: RunIn, *, hidden: bool
+    request: Request,
+    content: InterviewContent,
+    body: RunIn,
+    *,
+    hidden: bool,
+    cancel: threading.Event | None = None,
 ) -> RunResult:
     problem = content.problem
     if problem is None:
@@ -194,6 +201,7 @@ def _run(
         ordered=problem.ordered,
         limits=settings.run_limits,
         private=settings.private_paths(),
+        cancel=cancel,
     )
 
 
@@ -205,18 +213,75 @@ def _run_limiter(request: Request) -> anyio.CapacityLimiter:
     return state.run_limiter
 
 
+def _session_run_lock(request: Request, session_id: str) -> anyio.Lock:
+    """One run at a time per session, so that one room cannot take every slot.
+
+    A room's further runs wait behind its own, not in the queue of all runs.
+    """
+    state = request.app.state
+    if getattr(state, "run_locks", None) is None:
+        state.run_locks = weakref.WeakValueDictionary()
+    lock = state.run_locks.get(session_id)
+    if lock is None:
+        lock = state.run_locks[session_id] = anyio.Lock()
+    return lock
+
+
+#: How often a run, waiting or running, checks that its caller is still there.
+DISCONNECT_POLL_SECONDS = 0.2
+
+
+async def _run_while_connected(
+    request: Request, session_id: str, work: Callable[[threading.Event], RunResult]
+) -> RunResult | None:
+    """Run ``work(cancel)`` in a run slot; None if the caller hung up first.
+
+    A caller gone (a closed tab, a client's timeout) leaves its turn in the
+    queue, and a run under way is cancelled: nobody would see the verdict.
+    """
+    cancel = threading.Event()
+    result: RunResult | None = None
+    failure: Exception | None = None
+    async with anyio.create_task_group() as group:
+
+        async def watch() -> None:
+            while not await request.is_disconnected():
+                await anyio.sleep(DISCONNECT_POLL_SECONDS)
+            cancel.set()
+            group.cancel_scope.cancel()
+
+        group.start_soon(watch)
+        try:
+            async with _session_run_lock(request, session_id):
+                result = await anyio.to_thread.run_sync(
+                    work, cancel, limiter=_run_limiter(request)
+                )
+        except Exception as error:  # Raised as itself, not in an ExceptionGroup.
+            failure = error
+        group.cancel_scope.cancel()
+    if failure is not None:
+        raise failure
+    return None if cancel.is_set() else result
+
+
 @router.post("/{session_id}/run", responses=error_responses(400, 401, 404, 409))
 async def room_run(
     request: Request, session_id: str, body: RunIn, x_room_token: RoomToken = None
 ) -> Any:
-    """Run the code against the visible tests (and the hidden ones on submit)."""
+    """Run the code against the visible tests (and the hidden ones on submit).
+
+    A room's runs go one at a time; a run whose caller hangs up is cancelled.
+    """
     row = authorized_session(request, session_id, x_room_token)
-    run = await anyio.to_thread.run_sync(
-        functools.partial(
-            _run, request, session_content(request, row), body, hidden=body.submit
-        ),
-        limiter=_run_limiter(request),
+    content = session_content(request, row)
+    run = await _run_while_connected(
+        request,
+        session_id,
+        lambda cancel: _run(request, content, body, hidden=body.submit, cancel=cancel),
     )
+    if run is None:
+        # Nobody reads this answer; the log shows why the run stopped.
+        raise ApiError(400, "run_cancelled", "the caller left before the verdict")
     row = await run_in_threadpool(
         update_session,
         request,

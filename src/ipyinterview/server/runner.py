@@ -144,11 +144,17 @@ def _limit_child(limits: Limits, language: str, jail: Jail) -> None:
 POLL_SECONDS = 0.05
 
 
-def _watch(proc: subprocess.Popen[bytes], limits: Limits, jail: Jail) -> str | None:
+def _watch(
+    proc: subprocess.Popen[bytes],
+    limits: Limits,
+    jail: Jail,
+    cancel: threading.Event | None,
+) -> str | None:
     """Wait for the run; return the limit that stopped it, if one did.
 
     Returns "time", "processes" or "memory" (the run's processes together:
-    each process alone is capped by an rlimit, but not their sum).
+    each process alone is capped by an rlimit, but not their sum), or
+    "cancelled" once ``cancel`` is set.
     """
     deadline = time.monotonic() + limits.wall_seconds
     while True:
@@ -157,6 +163,8 @@ def _watch(proc: subprocess.Popen[bytes], limits: Limits, jail: Jail) -> str | N
             return None
         except subprocess.TimeoutExpired:
             pass
+        if cancel is not None and cancel.is_set():
+            return "cancelled"
         if time.monotonic() >= deadline:
             return "time"
         pids = jail.processes(proc)
@@ -212,6 +220,7 @@ class _Outcome:
     output: str
     reason: str | None  # the limit or signal that ended it, in words
     timed_out: bool
+    cancelled: bool = False
 
 
 def _run_once(
@@ -222,6 +231,7 @@ def _run_once(
     limits: Limits,
     setup: str | None,
     private: tuple[Path, ...],
+    cancel: threading.Event | None = None,
 ) -> _Outcome:
     """Run the code once over ``cases`` in a sandbox of its own.
 
@@ -263,7 +273,7 @@ def _run_once(
                 preexec_fn=lambda: _limit_child(limits, language, jail),
             )
             jail.started(fds)
-            stopped = _watch(proc, limits, jail)
+            stopped = _watch(proc, limits, jail, cancel)
             # Children the code started may still run; none may outlive the run.
             jail.kill(proc)
         seconds = time.monotonic() - started
@@ -283,7 +293,7 @@ def _run_once(
         fatal, limit = explain(fatal, limits, reason)
         reason = reason or limit
     timed_out = reason is not None and reason.startswith("time limit")
-    return _Outcome(records, fatal, text, reason, timed_out)
+    return _Outcome(records, fatal, text, reason, timed_out, stopped == "cancelled")
 
 
 def run_tests(
@@ -296,6 +306,7 @@ def run_tests(
     setup: str | None = None,
     ordered: bool = False,
     private: tuple[Path, ...] = (),
+    cancel: threading.Event | None = None,
 ) -> RunResult:
     """Run ``code`` against ``tests`` (each a case and whether it is hidden).
 
@@ -313,6 +324,8 @@ def run_tests(
         ordered: for SQL, compare rows in order (the problem asks for ORDER BY).
         private: folders the code must not read even if they lie inside the
             sandbox's read-only view (a catalogue, a database's folder).
+        cancel: set from another thread to stop the run at once (its
+            tests then end in errors that say so).
 
     Raises:
         ValueError: the language is not one this runner supports.
@@ -334,16 +347,16 @@ def run_tests(
     for hidden, group in zip((False, True), groups, strict=True):
         if not group and (hidden or groups[1]):
             continue
-        if hidden and outcome is not None and outcome.timed_out:
+        if hidden and outcome is not None and (outcome.timed_out or outcome.cancelled):
             # The same code on more tests would only run out of time again:
             # the verdict comes within the limit, not after twice the limit.
             why = f"{outcome.reason} in the visible tests; hidden tests not run"
-            outcome = _Outcome({}, None, "", why, timed_out=True)
+            outcome = _Outcome({}, None, "", why, timed_out=outcome.timed_out)
         else:
             cases = [case for _, case in group]
             try:
                 outcome = _run_once(
-                    code, language, entry, cases, limits, setup, private
+                    code, language, entry, cases, limits, setup, private, cancel
                 )
             except SandboxUnavailable as err:
                 return _refused(language, tests, str(err))

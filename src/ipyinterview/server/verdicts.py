@@ -185,12 +185,15 @@ def termination_reason(
 
     Args:
         code: the exit status (negative: the signal that ended it).
-        stopped: the limit the watcher stopped it for, if any.
+        stopped: the limit the watcher stopped it for, if any, or
+            "cancelled".
         flooded: the output reached its cap.
         limits: the run's limits.
         seconds: how long the run took.
         output: what it printed (Node.js names its heap running out there).
     """
+    if stopped == "cancelled":
+        return "the run was cancelled: nobody was waiting for its verdict"
     if flooded:
         return f"output limit exceeded ({size(limits.output_bytes)}): print less"
     if stopped == "processes":
