@@ -206,3 +206,17 @@ def test_time_up_wraps_up_only_when_the_minutes_are_spent(service, open_room) ->
     assert "out of time" in late["turns"][-1]["text"]
     assert late["done"] is True
     assert "done with the questions" in answer["turns"][-1]["text"]
+
+
+def test_a_run_the_room_cannot_do_is_refused_in_words(open_room) -> None:
+    _created, coding = open_room("dsa-1")
+    _created, talking = open_room("beh-1")
+
+    cobol = coding.post("run", {"language": "cobol", "code": "DISPLAY 1."})
+    no_code = talking.post("run", {"language": "python", "code": "x = 1"})
+
+    assert cobol.status_code == 400
+    assert cobol.json()["code"] == "unknown_language"
+    assert "python" in cobol.json()["message"]
+    assert no_code.status_code == 400
+    assert no_code.json()["code"] == "no_problem"
