@@ -180,6 +180,56 @@ ATTACKS = [
         """,
         "time limit | memory limit | crashed",
     ),
+    Attack(
+        "making a user namespace to mount over the system",
+        "python",
+        """
+        import subprocess
+        made = subprocess.run(['unshare', '-Urm', 'id'], capture_output=True, text=True)
+        if made.returncode == 0:
+            return 'made one: ' + made.stdout
+        raise PermissionError('no user namespace: ' + made.stderr)
+        """,
+        "no user namespace",
+        leak="made one",
+    ),
+    Attack(
+        "calling kernel interfaces (bpf, io_uring, userfaultfd, keyctl)",
+        "python",
+        """
+        import ctypes, platform
+        if platform.machine() != 'x86_64':
+            raise PermissionError('refused: the call numbers here are x86-64 ones')
+        libc = ctypes.CDLL(None, use_errno=True)
+        # The filter's answers: EPERM (1), or ENOSYS (38) for io_uring; the
+        # kernel itself would say EINVAL or ENOKEY to these arguments.
+        calls = {'bpf': 321, 'io_uring_setup': 425, 'userfaultfd': 323, 'keyctl': 250}
+        errors = {}
+        for name, number in calls.items():
+            result = libc.syscall(number, 0, 0, 0, 0)
+            errors[name] = 'ok' if result >= 0 else ctypes.get_errno()
+        filtered = {'bpf': 1, 'io_uring_setup': 38, 'userfaultfd': 1, 'keyctl': 1}
+        if errors != filtered:
+            return f'allowed: {errors}'
+        raise PermissionError(f'refused: {errors}')
+        """,
+        "refused",
+        leak="allowed",
+    ),
+    Attack(
+        "a daemon meant to outlive the run",
+        "python",
+        """
+        import os, time
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                time.sleep(1000)
+            os._exit(0)
+        raise RuntimeError('daemon started')
+        """,
+        "daemon started",
+    ),
     Attack("infinite loop", "javascript", "for (;;) {}", "time limit"),
     Attack(
         "allocating 8 GB",

@@ -9,12 +9,14 @@ The level is chosen once per process, from what the machine allows:
     service database), private size-capped ``/tmp`` and working folder, and it
     runs as an unprivileged user id of its own with no capabilities and
     ``no_new_privs``. That user id makes ``RLIMIT_NPROC`` a hard cap on its
-    processes, and it cannot signal anything outside the run.
+    processes, and it cannot signal anything outside the run. A system call
+    filter (:mod:`.syscalls`) keeps it from making user namespaces and
+    from kernel interfaces code needs no access to.
 ``bubblewrap-userns``
     Not root, but unprivileged user namespaces work: the same namespaces and
     mounts, as the service's own user inside a user namespace. Processes are
     capped by the watcher only (``RLIMIT_NPROC`` would count all of the
-    user's processes).
+    user's processes). The same system call filter.
 ``none``
     No bubblewrap: the code runs in its own process group with the resource
     limits only (and, as root, without network through ``unshare --net``).
@@ -42,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from . import procfs
+from . import procfs, syscalls
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,8 @@ class Isolation:
 
     level: Level
     detail: str
+    #: Whether runs get the system call filter (libseccomp is needed).
+    filtered: bool = False
 
 
 def _system_mounts() -> list[str]:
@@ -209,17 +213,29 @@ def isolation() -> Isolation:
         return Isolation("none", why)
     level: Level = "bubblewrap" if os.geteuid() == 0 else "bubblewrap-userns"
     command = _bwrap_prefix(level, 1 << 20)
+    fds = syscalls.filter_fd()
+    command += [arg for fd in fds for arg in ("--seccomp", str(fd))]
     if level == "bubblewrap":
         if shutil.which("setpriv") is None:
             return Isolation("none", "setpriv (util-linux) is missing")
         command += _drop_to(_UID_BASE)
-    probe = subprocess.run([*command, "true"], capture_output=True, text=True)
+    try:
+        probe = subprocess.run(
+            [*command, "true"], capture_output=True, text=True, pass_fds=fds
+        )
+    finally:
+        for fd in fds:
+            os.close(fd)
     if probe.returncode != 0:
         why = probe.stderr.strip() or f"exit status {probe.returncode}"
         return Isolation("none", f"bubblewrap cannot start here: {why}")
-    if level == "bubblewrap":
-        return Isolation(level, "namespaces, read-only system, a user id per run")
-    return Isolation(level, "namespaces in a user namespace (not root)")
+    detail = {
+        "bubblewrap": "namespaces, read-only system, a user id per run",
+        "bubblewrap-userns": "namespaces in a user namespace (not root)",
+    }[level]
+    if fds:
+        detail += ", a system call filter"
+    return Isolation(level, detail, filtered=bool(fds))
 
 
 def require_isolation() -> Isolation:
@@ -301,13 +317,18 @@ class Jail:
         args += ["--ro-bind", str(self.scratch / "spec.json"), f"{BOX}/spec.json"]
         args += ["--bind", str(results), f"{BOX}/results.jsonl"]
         args += ["--ro-bind", str(self.harness), HARNESS_MOUNT, "--chdir", BOX]
+        fds = syscalls.filter_fd()
+        args += [arg for fd in fds for arg in ("--seccomp", str(fd))]
         if self.uid is not None:
             args += _drop_to(self.uid)
-        return [*args, *program], (write,)
+        return [*args, *program], (write, *fds)
 
-    def started(self, write_fd: tuple[int, ...]) -> None:
-        """Learn the sandbox's namespace once bubblewrap has set it up."""
-        for fd in write_fd:
+    def started(self, fds: tuple[int, ...]) -> None:
+        """Learn the sandbox's namespace once bubblewrap has set it up.
+
+        ``fds`` are those :meth:`command` returned, closed here.
+        """
+        for fd in fds:
             os.close(fd)
         if self._info_read is None:
             return
