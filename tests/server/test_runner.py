@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import signal
 import subprocess
 import textwrap
 import time
@@ -10,6 +12,7 @@ import pytest
 
 from ipyinterview.server.content import TestCase
 from ipyinterview.server.runner import Limits, RunResult, run_tests
+from ipyinterview.server.verdicts import termination_reason
 
 
 def run_add(body: str, tests: list | None = None, **limits: float) -> RunResult:
@@ -23,6 +26,9 @@ def run_add(body: str, tests: list | None = None, **limits: float) -> RunResult:
         limits=Limits(**limits),
     )
 
+
+#: Node's fs from inside the harness's vm context (the vm is no boundary).
+NODE_FS = "this.constructor.constructor('return process')().mainModule.require('fs')"
 
 CASES = [
     (TestCase(args=[2, 3], expected=5), False),
@@ -74,7 +80,7 @@ def test_an_infinite_loop_times_out_near_the_limit() -> None:
     assert time.monotonic() - started < 2.0
     assert [r.status for r in run.results] == ["timeout", "timeout"]
     assert "time limit" in run.error
-    assert "hidden tests not run" in run.results[1].error
+    assert "hidden tests not run" in run.to_dict()["error"]
 
 
 @pytest.mark.parametrize(
@@ -89,8 +95,14 @@ def test_an_infinite_loop_times_out_near_the_limit() -> None:
         ("python", "while True: print('A' * 1000)\n", "output limit exceeded"),
         (
             "javascript",
-            "const kept = [];\nfor (;;) kept.push('x'.repeat(1e6));\n",
-            "memory limit exceeded",
+            f"{NODE_FS}.writeFileSync('big', 'x'.repeat(2 << 20));\n",
+            "file size limit exceeded",
+        ),
+        (
+            "javascript",
+            f"for (let i = 0; ; i++) {NODE_FS}.writeFileSync('/tmp/f' + i, "
+            "'x'.repeat(500000));\n",
+            "disk space limit exceeded",
         ),
     ],
 )
@@ -297,6 +309,38 @@ def test_code_that_forges_its_results_gets_errors_not_passes(
 
     assert [r.status for r in run.results] == ["error", "error"]
     assert error in run.results[0].error
+
+
+def test_records_the_code_writes_itself_carry_nothing_of_the_hidden_inputs() -> None:
+    # The code reads the hidden inputs from the spec and writes them into the
+    # one field of a record a hidden test still shows: its time.
+    forged = (
+        "import json, sys, os\n"
+        "_spec = json.load(open(sys.argv[1]))\n"
+        "def add(a, b):\n"
+        "    with open(sys.argv[2], 'a') as out:\n"
+        "        for i, case in enumerate(_spec['tests']):\n"
+        "            record = {'index': i, 'status': 'returned', 'got': 0,\n"
+        "                      'ms': json.dumps(case['args']), 'extra': 1}\n"
+        "            out.write(json.dumps(record) + '\\n')\n"
+        "    os._exit(0)\n"
+    )
+
+    run = run_tests(forged, language="python", entry="add", tests=CASES)
+
+    shown = run.to_dict()["results"]
+    assert [r["ms"] for r in shown] == [None, None]
+    assert "0.1" not in json.dumps(shown)
+    assert all("extra" not in r for r in shown)
+
+
+def test_a_refused_system_call_is_named() -> None:
+    reason = termination_reason(
+        -signal.SIGSYS, None, flooded=False, limits=Limits(), seconds=0.1, output=""
+    )
+
+    assert reason is not None
+    assert reason.startswith("the program made a system call the sandbox refuses")
 
 
 def test_without_bubblewrap_runs_still_work_under_the_limits(

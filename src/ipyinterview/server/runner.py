@@ -93,11 +93,15 @@ class RunResult:
         return len(self.results)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the result as JSON-ready data, hidden tests' data withheld."""
+        """Return the result as JSON-ready data, hidden tests' data withheld.
+
+        A hidden test shows its status only: even its time could carry what
+        the code read of the hidden inputs.
+        """
         data = asdict(self)
         for item in data["results"]:
             if item["hidden"]:
-                item.update(args=None, expected=None, got=None, error=None)
+                item.update(args=None, expected=None, got=None, error=None, ms=None)
         data.update(passed=self.passed, total=self.total)
         return data
 
@@ -352,6 +356,7 @@ def run_tests(
             # the verdict comes within the limit, not after twice the limit.
             why = f"{outcome.reason} in the visible tests; hidden tests not run"
             outcome = _Outcome({}, None, "", why, timed_out=outcome.timed_out)
+            run.error = why
         else:
             cases = [case for _, case in group]
             try:

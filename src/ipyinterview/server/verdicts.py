@@ -91,16 +91,26 @@ SHOWN_ROWS = 50
 def judge(
     record: dict[str, Any], case: TestCase, compare: Comparison
 ) -> dict[str, Any]:
-    """Turn a child's record into a verdict the child could not have forged."""
+    """Turn a child's record into a verdict the child could not have forged.
+
+    Only the fields the harness writes are kept, each of its type: the code can
+    write records itself, and nothing it chose may pass for a field it is not.
+    """
     status = record.get("status")
+    ms = record.get("ms")
+    kept: dict[str, Any] = {
+        "ms": float(ms)
+        if isinstance(ms, (int, float)) and not isinstance(ms, bool)
+        else None
+    }
     if status == "returned":
         got = record.get("got")
         verdict = "pass" if compare(got, case.expected) else "fail"
         if compare.language == "sql" and isinstance(got, list):
             got = got[:SHOWN_ROWS]
-        return {**record, "status": verdict, "got": got}
+        return {**kept, "status": verdict, "got": got}
     if status == "error":
-        return record
+        return {**kept, "status": "error", "error": str(record.get("error"))}
     # The harness writes only "returned" or "error": anything else is forged.
     return {"status": "error", "error": "the code wrote over the run's results"}
 
@@ -134,7 +144,9 @@ _LIMIT_ERRORS = {
     "use less memory",
     "Invalid string length": "memory limit exceeded ({memory}): use less memory",
     "File too large": "file size limit exceeded ({files}): write less",
+    "EFBIG": "file size limit exceeded ({files}): write less",  # Node.js
     "No space left on device": "disk space limit exceeded ({scratch}): write less",
+    "ENOSPC": "disk space limit exceeded ({scratch}): write less",  # Node.js
     "Resource temporarily unavailable": "process limit reached "
     "({processes} processes): solve it without starting processes",
     "Network is unreachable": "the code has no network: solve it offline",
@@ -148,7 +160,8 @@ def explain(
 
     Returns the error to show and, if a limit caused it, that limit in words.
     """
-    if run_error and run_error.startswith("output limit") and "File too large" in error:
+    flood = "File too large" in error or "EFBIG" in error
+    if run_error and run_error.startswith("output limit") and flood:
         return run_error, None
     for found, words in _LIMIT_ERRORS.items():
         if found in error:
@@ -215,6 +228,11 @@ def termination_reason(
         return (
             "the program crashed (segmentation fault): usually recursion too deep "
             "for the stack; use a loop or less recursion"
+        )
+    if code == -signal.SIGSYS:
+        return (
+            "the program made a system call the sandbox refuses (SIGSYS): "
+            "solve it with plain code"
         )
     if code is not None and code < 0:
         return f"the program was stopped by signal {signal.Signals(-code).name}"
