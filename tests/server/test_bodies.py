@@ -109,6 +109,24 @@ def test_a_body_that_is_not_utf8_says_so(room: Room) -> None:
     assert "not UTF-8" in assert_refused(broken, 400, "malformed_body")
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b'{"text": "hello"}', "text/plain"),
+        (b"text=hello", "application/x-www-form-urlencoded"),
+        (b'["hello"]', "application/json"),
+        (b'"hello"', "application/json"),
+    ],
+)
+def test_a_body_that_is_no_json_object_says_what_to_send(
+    room: Room, body: bytes, content_type: str
+) -> None:
+    answer = room.post_bytes("answer", body, content_type)
+
+    message = assert_refused(answer, 400, "invalid_request")
+    assert "send a JSON object, with Content-Type: application/json" in message
+
+
 @pytest.mark.parametrize("total", [2_600_000, 50 * 1024 * 1024])
 def test_a_chunked_body_over_the_limit_is_413_on_the_api(
     service: LocalService, total: int

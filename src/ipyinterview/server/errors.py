@@ -70,11 +70,21 @@ class ApiError(Exception):
         }
 
 
+#: Where a request body arrived but was not a JSON object.
+NOT_AN_OBJECT = ("model_attributes_type", "dict_type")
+
+
 def _validation_message(exc: RequestValidationError) -> str:
     parts = []
     for error in exc.errors()[:3]:
         where = ".".join(str(p) for p in error["loc"] if p != "body") or "body"
-        parts.append(f"{where}: {error['msg']}")
+        if where == "body" and error["type"] in NOT_AN_OBJECT:
+            # Text, a form, a JSON list, or JSON sent as another content type.
+            parts.append(
+                "body: send a JSON object, with Content-Type: application/json"
+            )
+        else:
+            parts.append(f"{where}: {error['msg']}")
     return "the request is not valid: " + "; ".join(parts)
 
 
