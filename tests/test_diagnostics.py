@@ -87,6 +87,22 @@ def test_a_local_service_without_bubblewrap_is_a_warning_with_the_fix(
     assert "apt-get install bubblewrap" in check.fix
 
 
+def test_bubblewrap_without_the_system_call_filter_is_a_warning_with_the_fix(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ipyinterview.server import sandbox
+
+    unfiltered = sandbox.Isolation("bubblewrap", "namespaces", filtered=False)
+    monkeypatch.setattr(sandbox, "isolation", lambda: unfiltered)
+
+    report = doctor(client=client, notebook_url="http://127.0.0.1:8888/lab", env={})
+
+    (check,) = [c for c in report.checks if c.name == "code isolation"]
+    assert check.status == "warn"
+    assert "no system call filter" in check.detail
+    assert "libseccomp2" in check.fix
+
+
 def test_a_remote_https_notebook_gets_each_fix(client: Client) -> None:
     report = doctor(client=client, notebook_url="https://hub.example.org/lab", env={})
 

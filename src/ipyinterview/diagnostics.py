@@ -367,6 +367,13 @@ def _isolation_check() -> Check:
     except SandboxUnavailable as err:
         return Check("code isolation", "fail", str(err), "fix IPYINTERVIEW_SANDBOX")
     found = isolation()
+    if found.level != "none" and not found.filtered:
+        detail = f"bubblewrap: {found.detail}; no system call filter"
+        fix = (
+            "install libseccomp (apt-get install libseccomp2) and pyseccomp, "
+            "so that code cannot make user namespaces"
+        )
+        return Check("code isolation", "warn", detail, fix)
     if found.level == "bubblewrap":
         return Check("code isolation", "ok", f"bubblewrap: {found.detail}")
     if found.level == "bubblewrap-userns":
