@@ -11,15 +11,10 @@ from __future__ import annotations
 import html
 import json
 import re
-import threading
-import weakref
-from collections.abc import Callable
 from datetime import timezone
 from pathlib import Path
 from typing import Annotated, Any
 
-import anyio
-import anyio.to_thread
 import sqlalchemy as sa
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -39,20 +34,13 @@ from .room_access import (
     session_content,
     update_session,
 )
-from .runner import CONCURRENT_RUNS, LANGUAGES, RunResult, run_tests
+from .room_runs import RunIn, run_code, run_while_connected
+from .runner import LANGUAGES
 from .sessions import add_turns, session_document
 
 router = APIRouter(prefix="/embed/ai-interviewer", tags=["room"])
 TEMPLATE = Path(__file__).parent / "templates" / "room.html"
 _SLOT = re.compile(r"\{\{(title|config)\}\}")
-
-
-class RunIn(RequestBody):
-    """Code to run: ``submit`` runs the hidden tests too."""
-
-    language: str = "python"
-    code: str = Field(max_length=100_000)
-    submit: bool = False
 
 
 class AnswerIn(RequestBody):
@@ -174,96 +162,6 @@ def room_state(
     return _room_state(request, row)
 
 
-def _run(
-    request: Request,
-    content: InterviewContent,
-    body: RunIn,
-    *,
-    hidden: bool,
-    cancel: threading.Event | None = None,
-) -> RunResult:
-    problem = content.problem
-    if problem is None:
-        raise ApiError(400, "no_problem", "this interview has no code to run")
-    if body.language not in problem.starter:
-        languages = ", ".join(problem.starter)
-        raise ApiError(400, "unknown_language", f"choose one of: {languages}")
-    tests = [(t, False) for t in problem.tests.visible]
-    if hidden:
-        tests += [(t, True) for t in problem.tests.hidden]
-    settings = request.app.state.settings
-    return run_tests(
-        body.code,
-        language=body.language,
-        entry=problem.entry[body.language],
-        tests=tests,
-        setup=problem.setup,
-        ordered=problem.ordered,
-        limits=settings.run_limits,
-        private=settings.private_paths(),
-        cancel=cancel,
-    )
-
-
-def _run_limiter(request: Request) -> anyio.CapacityLimiter:
-    """Threads for code runs: runs waiting their turn hold no request thread."""
-    state = request.app.state
-    if getattr(state, "run_limiter", None) is None:
-        state.run_limiter = anyio.CapacityLimiter(CONCURRENT_RUNS)
-    return state.run_limiter
-
-
-def _session_run_lock(request: Request, session_id: str) -> anyio.Lock:
-    """One run at a time per session, so that one room cannot take every slot.
-
-    A room's further runs wait behind its own, not in the queue of all runs.
-    """
-    state = request.app.state
-    if getattr(state, "run_locks", None) is None:
-        state.run_locks = weakref.WeakValueDictionary()
-    lock = state.run_locks.get(session_id)
-    if lock is None:
-        lock = state.run_locks[session_id] = anyio.Lock()
-    return lock
-
-
-#: How often a run, waiting or running, checks that its caller is still there.
-DISCONNECT_POLL_SECONDS = 0.2
-
-
-async def _run_while_connected(
-    request: Request, session_id: str, work: Callable[[threading.Event], RunResult]
-) -> RunResult | None:
-    """Run ``work(cancel)`` in a run slot; None if the caller hung up first.
-
-    A caller gone (a closed tab, a client's timeout) leaves its turn in the
-    queue, and a run under way is cancelled: nobody would see the verdict.
-    """
-    cancel = threading.Event()
-    result: RunResult | None = None
-    failure: Exception | None = None
-    async with anyio.create_task_group() as group:
-
-        async def watch() -> None:
-            while not await request.is_disconnected():
-                await anyio.sleep(DISCONNECT_POLL_SECONDS)
-            cancel.set()
-            group.cancel_scope.cancel()
-
-        group.start_soon(watch)
-        try:
-            async with _session_run_lock(request, session_id):
-                result = await anyio.to_thread.run_sync(
-                    work, cancel, limiter=_run_limiter(request)
-                )
-        except Exception as error:  # Raised as itself, not in an ExceptionGroup.
-            failure = error
-        group.cancel_scope.cancel()
-    if failure is not None:
-        raise failure
-    return None if cancel.is_set() else result
-
-
 @router.post("/{session_id}/run", responses=error_responses(400, 401, 404, 409))
 async def room_run(
     request: Request, session_id: str, body: RunIn, x_room_token: RoomToken = None
@@ -274,10 +172,12 @@ async def room_run(
     """
     row = authorized_session(request, session_id, x_room_token)
     content = session_content(request, row)
-    run = await _run_while_connected(
+    run = await run_while_connected(
         request,
         session_id,
-        lambda cancel: _run(request, content, body, hidden=body.submit, cancel=cancel),
+        lambda cancel: run_code(
+            request, content, body, hidden=body.submit, cancel=cancel
+        ),
     )
     if run is None:
         # Nobody reads this answer; the log shows why the run stopped.
@@ -353,7 +253,7 @@ def room_finish(
     code = row.state.get("code")
     final = None
     if content.problem is not None and code:
-        final = _run(
+        final = run_code(
             request,
             content,
             RunIn(language=code["language"], code=code["source"]),
