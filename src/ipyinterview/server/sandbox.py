@@ -212,12 +212,11 @@ def isolation() -> Isolation:
         why = "bubblewrap is not installed (apt-get install bubblewrap)"
         return Isolation("none", why)
     level: Level = "bubblewrap" if os.geteuid() == 0 else "bubblewrap-userns"
-    command = _bwrap_prefix(level, 1 << 20)
-    fds = syscalls.filter_fd()
-    command += [arg for fd in fds for arg in ("--seccomp", str(fd))]
+    if level == "bubblewrap" and shutil.which("setpriv") is None:
+        return Isolation("none", "setpriv (util-linux) is missing")
+    filter_args, fds = syscalls.bwrap_args()
+    command = [*_bwrap_prefix(level, 1 << 20), *filter_args]
     if level == "bubblewrap":
-        if shutil.which("setpriv") is None:
-            return Isolation("none", "setpriv (util-linux) is missing")
         command += _drop_to(_UID_BASE)
     try:
         probe = subprocess.run(
@@ -317,8 +316,8 @@ class Jail:
         args += ["--ro-bind", str(self.scratch / "spec.json"), f"{BOX}/spec.json"]
         args += ["--bind", str(results), f"{BOX}/results.jsonl"]
         args += ["--ro-bind", str(self.harness), HARNESS_MOUNT, "--chdir", BOX]
-        fds = syscalls.filter_fd()
-        args += [arg for fd in fds for arg in ("--seccomp", str(fd))]
+        filter_args, fds = syscalls.bwrap_args()
+        args += filter_args
         if self.uid is not None:
             args += _drop_to(self.uid)
         return [*args, *program], (write, *fds)

@@ -58,12 +58,16 @@ def syscall_filter() -> bytes | None:
         return compiled.read()
 
 
-def filter_fd() -> list[int]:
-    """Return a pipe's read end holding the filter for bubblewrap, if there is one."""
+def bwrap_args() -> tuple[list[str], tuple[int, ...]]:
+    """Return bubblewrap's arguments that install the filter, and the fd to pass.
+
+    The fd is a pipe's read end holding the filter; the caller closes it once
+    bubblewrap has started. Without a filter: no arguments, no fd.
+    """
     program = syscall_filter()
     if program is None:
-        return []
+        return [], ()
     read, write = os.pipe()
     os.write(write, program)  # Far below a pipe's buffer: never blocks.
     os.close(write)
-    return [read]
+    return ["--seccomp", str(read)], (read,)
