@@ -160,11 +160,12 @@ def explain(
 
     Returns the error to show and, if a limit caused it, that limit in words.
     """
-    flood = "File too large" in error or "EFBIG" in error
-    if run_error and run_error.startswith("output limit") and flood:
-        return run_error, None
     for found, words in _LIMIT_ERRORS.items():
         if found in error:
+            flood = run_error is not None and run_error.startswith("output limit")
+            if flood and words.startswith("file size"):
+                # Printing hit the file size cap: the output limit says more.
+                return run_error, None
             reason = words.format(
                 memory=size(limits.memory_bytes),
                 files=size(max(limits.file_bytes, limits.output_bytes)),
