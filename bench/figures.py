@@ -30,7 +30,8 @@ SWITCH = "IPYINTERVIEW_FIGURES"
 #: What ``--refresh`` runs, in order; each records its own rows.
 SCRIPTS: list[list[str]] = [
     [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-     "tests/server/test_sandbox.py", "tests/server/test_fuzz.py",
+     "tests/server/test_sandbox.py", "tests/server/test_room_runs.py",
+     "tests/server/test_fuzz.py",
      "tests/server/test_fuzz_room.py",
      "tests/server/test_crash.py", "tests/test_untrusted_text.py",
      "tests/browser/test_untrusted_text.py", "tests/browser/test_frame_origins.py",

@@ -34,6 +34,7 @@ HARDENING_FILES = {
     "test_room_frame.py": ("Frames and origins", "room frame relay tests passed"),
     "test_cors.py": ("Frames and origins", "cross-origin tests passed"),
     "test_sandbox.py": ("Runner sandbox", "sandbox tests passed"),
+    "test_room_runs.py": ("Runner sandbox", "run queue tests passed"),
 }
 
 

@@ -8,32 +8,26 @@ goes on serving (the next, honest run passes).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import textwrap
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
 from ipyinterview import Client
-from ipyinterview.server import LocalService, procfs, sandbox
-from ipyinterview.server.runner import Limits
+from ipyinterview.server import LocalService, sandbox
 from ipyinterview.server.sandbox import isolation
 
 from ..helpers import Room, read_interview
+from .sandboxed import HONEST, LIMITS, run, run_processes
 
-#: Short limits keep the suite quick; the verdicts must still come within +1 s.
-LIMITS = Limits(wall_seconds=2.0, cpu_seconds=2)
+#: The verdicts must come within the wall limit and this.
 GRACE = 1.0
 
-HONEST = read_interview("dsa-1")["problem"]["solutions"]
 
 #: Reaches Node's ``require`` from inside the harness's vm context: the vm
 #: module is no boundary, so the sandbox must be.
@@ -254,56 +248,12 @@ ATTACKS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def hardened(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalService]:
-    if isolation().level == "none":
-        pytest.skip(f"no code isolation on this machine: {isolation().detail}")
-    folder = tmp_path_factory.mktemp("sandboxed")
-    with LocalService(db_path=folder / "service.db", run_limits=LIMITS) as running:
-        yield running
-
-
 @pytest.fixture
 def room(hardened: LocalService) -> Room:
     with Client(hardened.api_key, hardened.base_url) as api:
         user = api.create_user("Mallory", "mallory@example.com", external_id="mallory")
         created = api.create_session(user.token, "dsa-1", mode="chat")
         return Room(created.room_url(user.token))
-
-
-def run_processes() -> list[str]:
-    """Return the command lines of this service's runs that are still alive.
-
-    As root, each run has a user id from this process's range: a process
-    that escaped its run would still have one. Otherwise, the runs are
-    this process's descendants.
-    """
-    ours = range(sandbox._UID_BASE, sandbox._UID_BASE + 64)
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            owner = os.stat(f"/proc/{entry}").st_uid
-            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
-            state = Path(f"/proc/{entry}/stat").read_bytes().rsplit(b")", 1)[1]
-        except OSError:
-            continue
-        if state.split()[0] == b"Z":
-            continue
-        if owner in ours or (
-            os.geteuid() != 0 and int(entry) in procfs.descendants(os.getpid())
-        ):
-            found.append(cmdline.replace(b"\0", b" ").decode(errors="replace"))
-    return found
-
-
-def run(room: Room, language: str, code: str) -> tuple[dict, float]:
-    started = time.monotonic()
-    response = room.post("run", {"language": language, "code": code})
-    elapsed = time.monotonic() - started
-    assert response.status_code == 200, response.text
-    return response.json()["run"], elapsed
 
 
 def verdict_of(result: dict) -> str:
@@ -445,101 +395,6 @@ def test_hidden_inputs_reach_neither_the_output_nor_the_visible_results(
     assert "SPEC" in shown  # the visible run's output is there
     for case in hidden:
         assert json.dumps(case["args"]) not in shown
-
-
-def open_rooms(service: LocalService, count: int, name: str) -> list[Room]:
-    """Open ``count`` rooms of the coding interview, one candidate each."""
-    with Client(service.api_key, service.base_url) as api:
-        rooms = []
-        for number in range(count):
-            user = api.create_user(
-                f"{name} {number}",
-                f"{name}{number}@example.com",
-                external_id=f"{name}-{number}",
-            )
-            created = api.create_session(user.token, "dsa-1", mode="chat")
-            rooms.append(Room(created.room_url(user.token)))
-        return rooms
-
-
-SLEEPER = "import time\ndef pair_sum(nums, target):\n    time.sleep(SECONDS)\n"
-
-
-def test_a_burst_of_runs_queues_and_the_rooms_keep_answering(
-    hardened: LocalService,
-) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
-    from ipyinterview.server.runner import CONCURRENT_RUNS
-
-    rooms = open_rooms(hardened, 4 * CONCURRENT_RUNS, "burst")
-    slow = SLEEPER.replace("SECONDS", "0.05")
-
-    def submit(room: Room) -> int:
-        return room.post("run", {"language": "python", "code": slow}).status_code
-
-    with ThreadPoolExecutor(len(rooms)) as pool:
-        runs = pool.map(submit, rooms)
-        time.sleep(0.5)
-        waits = []
-        for _ in range(5):
-            started = time.monotonic()
-            assert rooms[0].get("state").status_code == 200
-            waits.append(time.monotonic() - started)
-        statuses = list(runs)
-
-    assert statuses == [200] * len(rooms)
-    assert max(waits) < 1.0, waits
-
-
-def test_one_room_runs_one_at_a_time_and_leaves_the_other_rooms_their_turn(
-    hardened: LocalService,
-) -> None:
-    from ipyinterview.server.runner import CONCURRENT_RUNS
-
-    greedy, other = open_rooms(hardened, 2, "greedy")
-    sleeper = SLEEPER.replace("SECONDS", "1.5")
-
-    async def flood_then_run() -> tuple[list[int], float]:
-        async with httpx.AsyncClient(headers=greedy.headers, timeout=30) as http:
-            body = {"language": "python", "code": sleeper}
-            flood = [
-                asyncio.ensure_future(http.post(f"{greedy.base}/run", json=body))
-                for _ in range(2 * CONCURRENT_RUNS)
-            ]
-            await asyncio.sleep(0.3)
-            started = time.monotonic()
-            async with httpx.AsyncClient(headers=other.headers, timeout=30) as mine:
-                honest = {"language": "python", "code": HONEST["python"]}
-                response = await mine.post(f"{other.base}/run", json=honest)
-            assert response.status_code == 200
-            waited = time.monotonic() - started
-            return [r.status_code for r in await asyncio.gather(*flood)], waited
-
-    statuses, waited = asyncio.run(flood_then_run())
-
-    # The greedy room's runs went one after another; the other room's run
-    # did not queue behind them.
-    assert statuses == [200] * (2 * CONCURRENT_RUNS)
-    assert waited < 1.5, waited
-
-
-def test_a_run_whose_caller_hangs_up_is_cancelled(hardened: LocalService) -> None:
-    (room,) = open_rooms(hardened, 1, "quitter")
-    sleeper = SLEEPER.replace("SECONDS", "30")
-    body = {"language": "python", "code": sleeper}
-    for _ in range(3):
-        with pytest.raises(httpx.ReadTimeout):
-            httpx.post(f"{room.base}/run", headers=room.headers, json=body, timeout=0.5)
-    time.sleep(1.0)
-
-    # Nothing of the abandoned runs is left, and the room's next run is served
-    # at once, not after them.
-    assert run_processes() == []
-    started = time.monotonic()
-    result, _ = run(room, "python", HONEST["python"])
-    assert time.monotonic() - started < 2.0
-    assert result["error"] is None
 
 
 def test_the_package_and_catalogue_are_hidden_when_installed_where_code_can_read(
